@@ -1,0 +1,9 @@
+"""Root URL configuration: the admin and the programs app."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("programs.urls")),
+]

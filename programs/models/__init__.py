@@ -1,0 +1,56 @@
+"""The program data model, one module per concept."""
+
+from .choices import (
+    NOT_REPORTED_LABEL,
+    Availability,
+    ConditionSupportLevel,
+    DualDiagnosis,
+    Format,
+    LevelOfCare,
+    ModalityKind,
+    Operation,
+    Source,
+    Weekday,
+)
+from .facility import US_STATES, Facility
+from .lookups import (
+    Accreditation,
+    Condition,
+    Credential,
+    GroupTopic,
+    Language,
+    Medication,
+    Modality,
+    PaymentType,
+    Population,
+)
+from .program import ConditionSupport, Program, Session, StaffRole, schedule_figures
+
+__all__ = [
+    "NOT_REPORTED_LABEL",
+    "US_STATES",
+    "Accreditation",
+    "Availability",
+    "Condition",
+    "ConditionSupport",
+    "ConditionSupportLevel",
+    "Credential",
+    "DualDiagnosis",
+    "Facility",
+    "Format",
+    "GroupTopic",
+    "Language",
+    "LevelOfCare",
+    "Medication",
+    "Modality",
+    "ModalityKind",
+    "Operation",
+    "PaymentType",
+    "Population",
+    "Program",
+    "Session",
+    "Source",
+    "StaffRole",
+    "Weekday",
+    "schedule_figures",
+]

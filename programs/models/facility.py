@@ -1,0 +1,132 @@
+"""A facility: one provider at one site, with its own phone numbers."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .choices import Operation, Source
+from .lookups import Accreditation, Language, PaymentType
+
+US_STATES = [
+    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"),
+    ("CA", "California"), ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"),
+    ("DC", "District of Columbia"), ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"),
+    ("ID", "Idaho"), ("IL", "Illinois"), ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"),
+    ("KY", "Kentucky"), ("LA", "Louisiana"), ("ME", "Maine"), ("MD", "Maryland"),
+    ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"), ("MS", "Mississippi"),
+    ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"), ("NV", "Nevada"),
+    ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
+    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"), ("OK", "Oklahoma"),
+    ("OR", "Oregon"), ("PA", "Pennsylvania"), ("RI", "Rhode Island"), ("SC", "South Carolina"),
+    ("SD", "South Dakota"), ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"),
+    ("VT", "Vermont"), ("VA", "Virginia"), ("WA", "Washington"), ("WV", "West Virginia"),
+    ("WI", "Wisconsin"), ("WY", "Wyoming"), ("PR", "Puerto Rico"), ("GU", "Guam"),
+    ("VI", "U.S. Virgin Islands"), ("AS", "American Samoa"), ("MP", "Northern Mariana Islands"),
+]  # fmt: skip
+
+
+class Facility(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    street1 = models.CharField("street address", max_length=200, blank=True)
+    street2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, choices=US_STATES)
+    zip_code = models.CharField("ZIP code", max_length=5, help_text="Five digits, e.g. 22903.")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    phone = models.CharField(
+        "main phone", max_length=30, blank=True, help_text="The facility's own number."
+    )
+    intake_phone = models.CharField(
+        max_length=30, blank=True, help_text="The facility's own intake or admissions line."
+    )
+    website = models.URLField(max_length=300, blank=True)
+
+    operation = models.CharField(
+        max_length=20, choices=Operation.choices, blank=True, default=Operation.NOT_REPORTED
+    )
+    accreditations = models.ManyToManyField(
+        Accreditation,
+        blank=True,
+        related_name="facilities",
+        help_text="Leave empty when the facility has not reported its licensing.",
+    )
+    languages = models.ManyToManyField(
+        Language,
+        blank=True,
+        related_name="facilities",
+        help_text="Languages staff speak. Leave empty when not reported.",
+    )
+    payment_types = models.ManyToManyField(
+        PaymentType,
+        blank=True,
+        related_name="facilities",
+        verbose_name="payment accepted",
+        help_text="Leave empty when the facility has not reported what it accepts.",
+    )
+
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.CURATOR)
+    source_id = models.CharField(
+        max_length=100, blank=True, help_text="The source's own id, e.g. the locator's frid."
+    )
+    last_verified = models.DateField(
+        null=True, blank=True, help_text="When a person last checked these facts."
+    )
+    is_published = models.BooleanField("published", default=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "facilities"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(zip_code__regex=r"^[0-9]{5}$"), name="facility_zip_five_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="facility_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="facility_longitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="facility_coordinates_both_or_neither",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="facility_name_not_empty"),
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~Q(source_id=""),
+                name="facility_unique_source_id",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "city"]),
+            models.Index(fields=["latitude", "longitude"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city}, {self.state})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:list") + f"?facility={self.slug}"
+
+    @property
+    def is_demo(self) -> bool:
+        return self.source == Source.DEMO
+
+    @property
+    def address_lines(self) -> list[str]:
+        lines = [line for line in (self.street1, self.street2) if line]
+        lines.append(f"{self.city}, {self.state} {self.zip_code}")
+        return lines
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None

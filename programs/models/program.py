@@ -1,0 +1,292 @@
+"""A program at a facility, with its weekly schedule, staff and co-occurring care."""
+
+from datetime import datetime, time
+from decimal import Decimal
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from .choices import (
+    WEEKDAY_ABBR,
+    WEEKEND_DAYS,
+    Availability,
+    ConditionSupportLevel,
+    DualDiagnosis,
+    Format,
+    LevelOfCare,
+    Weekday,
+)
+from .facility import Facility
+from .lookups import Condition, Credential, GroupTopic, Medication, Modality, Population
+from .querysets import ProgramQuerySet
+
+# A session that starts at or after this time is an evening session: it fits a 9-to-5 job.
+EVENING_STARTS_AT = time(16, 0)
+MAX_HOURS_PER_WEEK = 60
+
+
+class Program(models.Model):
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="programs")
+    name = models.CharField(max_length=200, help_text='For example "Adult Evening IOP".')
+    slug = models.SlugField(max_length=220, unique=True)
+    level_of_care = models.CharField(
+        max_length=3, choices=LevelOfCare.choices, default=LevelOfCare.IOP
+    )
+    format = models.CharField(
+        max_length=10, choices=Format.choices, blank=True, default=Format.NOT_REPORTED
+    )
+    description = models.TextField(blank=True)
+    populations = models.ManyToManyField(
+        Population,
+        blank=True,
+        related_name="programs",
+        verbose_name="who it serves",
+        help_text="Leave empty when not reported.",
+    )
+    typical_length_weeks = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Typical length of the program in weeks."
+    )
+    group_size_max = models.PositiveSmallIntegerField("largest group size", null=True, blank=True)
+
+    # Yes / no / not reported (NULL) facts.
+    individual_therapy = models.BooleanField(
+        "individual therapy with a licensed therapist", null=True, blank=True
+    )
+    drug_testing = models.BooleanField("random drug and alcohol testing", null=True, blank=True)
+    family_program = models.BooleanField("family program", null=True, blank=True)
+    aftercare_planning = models.BooleanField("aftercare planning", null=True, blank=True)
+    accepting_new_clients = models.BooleanField(null=True, blank=True)
+    offers_mat = models.BooleanField(
+        "offers medication for addiction treatment",
+        null=True,
+        blank=True,
+        help_text="MAT/MOUD such as buprenorphine or naltrexone, prescribed or continued.",
+    )
+    psychiatric_evaluation = models.BooleanField(null=True, blank=True)
+    medication_management = models.BooleanField(
+        "psychiatric medication management", null=True, blank=True
+    )
+
+    medications = models.ManyToManyField(
+        Medication, blank=True, related_name="programs", help_text="Leave empty when not reported."
+    )
+    modalities = models.ManyToManyField(
+        Modality,
+        blank=True,
+        related_name="programs",
+        verbose_name="treatment approaches",
+        help_text="Leave empty when not reported.",
+    )
+    group_topics = models.ManyToManyField(GroupTopic, blank=True, related_name="programs")
+    dual_diagnosis = models.PositiveSmallIntegerField(
+        "co-occurring (dual-diagnosis) capability",
+        choices=DualDiagnosis.choices,
+        null=True,
+        blank=True,
+    )
+    is_published = models.BooleanField("published", default=True)
+
+    # Derived from the sessions by refresh_schedule_figures(); never typed by hand.
+    # NULL means no schedule has been reported.
+    hours_per_week = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True, editable=False
+    )
+    has_evening = models.BooleanField("evening sessions", null=True, editable=False)
+    has_weekend = models.BooleanField("weekend sessions", null=True, editable=False)
+    days_mask = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="Bit n set when sessions run on weekday n (Mon=0)."
+    )
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["facility__name", "name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="program_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True)
+                | Q(hours_per_week__gt=0, hours_per_week__lte=MAX_HOURS_PER_WEEK),
+                name="program_hours_per_week_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(typical_length_weeks__isnull=True)
+                | Q(typical_length_weeks__gte=1, typical_length_weeks__lte=104),
+                name="program_length_weeks_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(group_size_max__isnull=True)
+                | Q(group_size_max__gte=1, group_size_max__lte=50),
+                name="program_group_size_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(dual_diagnosis__isnull=True)
+                | Q(dual_diagnosis__in=DualDiagnosis.values),
+                name="program_dual_diagnosis_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(level_of_care__in=LevelOfCare.values),
+                name="program_level_of_care_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(days_mask__gte=0, days_mask__lte=127), name="program_days_mask_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["level_of_care", "is_published"]),
+            models.Index(fields=["hours_per_week"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.facility.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:detail", args=[self.slug])
+
+    @property
+    def is_demo(self) -> bool:
+        return self.facility.is_demo
+
+    @property
+    def is_virtual_only(self) -> bool:
+        return self.format == Format.VIRTUAL
+
+    # --- Schedule figures -------------------------------------------------------------------
+
+    def refresh_schedule_figures(self, save: bool = True) -> None:
+        """Recompute hours per week, evening, weekend and days from the sessions.
+
+        The one place these figures are computed; called whenever a session is saved or
+        deleted, so they cannot drift from the schedule.
+        """
+        sessions = list(self.sessions.all())
+        self.hours_per_week, self.has_evening, self.has_weekend, self.days_mask = schedule_figures(
+            sessions
+        )
+        if save and self.pk:
+            Program.objects.filter(pk=self.pk).update(
+                hours_per_week=self.hours_per_week,
+                has_evening=self.has_evening,
+                has_weekend=self.has_weekend,
+                days_mask=self.days_mask,
+            )
+
+    @property
+    def schedule_days(self) -> list[str]:
+        return [WEEKDAY_ABBR[day] for day in range(7) if self.days_mask & (1 << day)]
+
+
+def schedule_figures(sessions) -> tuple[Decimal | None, bool | None, bool | None, int]:
+    """(hours per week, has evening, has weekend, days bit mask) for a list of sessions."""
+    if not sessions:
+        return None, None, None, 0
+    minutes = sum(session.duration_minutes for session in sessions)
+    hours = (Decimal(minutes) / 60).quantize(Decimal("0.1"))
+    evening = any(session.is_evening for session in sessions)
+    weekend = any(session.weekday in WEEKEND_DAYS for session in sessions)
+    mask = 0
+    for session in sessions:
+        mask |= 1 << session.weekday
+    return hours, evening, weekend, mask
+
+
+class Session(models.Model):
+    """One weekly session of a program, e.g. Monday 18:00-21:00 on the Evening track."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="sessions")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start = models.TimeField()
+    end = models.TimeField()
+    track = models.CharField(max_length=60, blank=True, help_text='For example "Evening".')
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lt=models.F("end")), name="session_start_before_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="session_weekday_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["program", "weekday", "start", "track"], name="session_unique_slot"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.program.refresh_schedule_figures()
+
+    def delete(self, *args, **kwargs):
+        program = self.program
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            program.refresh_schedule_figures()
+        return result
+
+    @property
+    def duration_minutes(self) -> int:
+        start = datetime.combine(datetime.min, self.start)
+        end = datetime.combine(datetime.min, self.end)
+        return max(0, int((end - start).total_seconds() // 60))
+
+    @property
+    def is_evening(self) -> bool:
+        return self.start >= EVENING_STARTS_AT
+
+
+class StaffRole(models.Model):
+    """A role or credential on a program's team, on site or by referral."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="staff_roles")
+    credential = models.ForeignKey(Credential, on_delete=models.PROTECT, related_name="roles")
+    availability = models.CharField(max_length=10, choices=Availability.choices)
+    count = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How many, where known."
+    )
+    leads_groups = models.BooleanField("leads groups", null=True, blank=True)
+
+    class Meta:
+        ordering = ["credential__sort_order", "credential__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "credential"], name="staff_role_unique"),
+            models.CheckConstraint(
+                condition=Q(count__isnull=True) | Q(count__gte=1, count__lte=500),
+                name="staff_role_count_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(availability__in=Availability.values),
+                name="staff_role_availability_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credential} ({self.get_availability_display().lower()})"
+
+
+class ConditionSupport(models.Model):
+    """How a program handles one co-occurring condition. No row means not reported."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="condition_support")
+    condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="support")
+    support = models.CharField(max_length=10, choices=ConditionSupportLevel.choices)
+
+    class Meta:
+        ordering = ["condition__name"]
+        verbose_name = "co-occurring condition"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "condition"], name="condition_support_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(support__in=ConditionSupportLevel.values),
+                name="condition_support_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.condition}: {self.get_support_display().lower()}"

@@ -1,0 +1,26 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Production uses whitenoise's manifest storage, which needs `collectstatic` first; tests
+    # that check the production setup opt back in explicitly.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def curator(django_user_model):
+    from django.contrib.auth.models import Group
+
+    from programs.curators import CURATORS_GROUP
+
+    user = django_user_model.objects.create_user(
+        "curator", "curator@example.com", "a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=CURATORS_GROUP))
+    return user
