@@ -1,11 +1,11 @@
 from django.urls import path
 
-from programs import views
+from programs.views import detail, search
 
 app_name = "programs"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("programs/", views.program_list, name="list"),
-    path("programs/<slug:slug>/", views.program_detail, name="detail"),
+    path("", search.home, name="home"),
+    path("programs/", search.program_list, name="list"),
+    path("programs/<slug:slug>/", detail.program_detail, name="detail"),
 ]
