@@ -74,6 +74,13 @@ class Facility(models.Model):
     last_verified = models.DateField(
         null=True, blank=True, help_text="When a person last checked these facts."
     )
+    source_imported_at = models.DateTimeField(
+        "imported from source at",
+        null=True,
+        blank=True,
+        help_text="When an importer last loaded this facility from its source (not a check "
+        "by a person: the source's facts may be older).",
+    )
     is_published = models.BooleanField("published", default=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
