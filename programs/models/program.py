@@ -18,6 +18,7 @@ from .choices import (
     Weekday,
 )
 from .facility import Facility
+from .intake import facts_from_locator, intake_questions
 from .lookups import Condition, Credential, GroupTopic, Medication, Modality, Population
 from .querysets import ProgramQuerySet
 
@@ -150,6 +151,14 @@ class Program(models.Model):
     @property
     def is_virtual_only(self) -> bool:
         return self.format == Format.VIRTUAL
+
+    def intake_questions(self) -> list[str]:
+        """A question to ask at intake for each fact this program has not reported."""
+        return intake_questions(self)
+
+    def facts_from_locator(self) -> list[str]:
+        """Which kinds of facts came from the national locator (empty for other sources)."""
+        return facts_from_locator(self)
 
     # --- Schedule figures -------------------------------------------------------------------
 
