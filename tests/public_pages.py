@@ -1,0 +1,47 @@
+"""The public page types, for the privacy, security-header and accessibility tests.
+
+`make_public_pages()` creates two published programs (one with an outbound website link) and
+returns a name -> URL map covering every kind of page an anonymous visitor can reach.
+"""
+
+from django.urls import reverse
+
+from programs.models import Source
+from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
+
+PROGRAM_WEBSITE = "https://recovery-center.example.org/iop"
+
+
+def make_public_pages() -> dict[str, str]:
+    facility = make_facility(
+        name="Blue Ridge Recovery Center",
+        website=PROGRAM_WEBSITE,
+        payment=("medicaid",),
+    )
+    first = make_program(
+        facility=facility,
+        name="Evening IOP",
+        slug="evening-iop",
+        sessions=EVENING_MON_WED_THU,
+        staff={"lcsw": "on_site", "psychiatrist": "referral"},
+        conditions={
+            "depression": "on_site",
+            "anxiety": "referral",
+            "psychotic-disorders": "not_served",
+        },
+        modalities=("cbt", "twelve-step"),
+    )
+    # A fictional listing, so the pages also show the demo badge and banner.
+    second = make_program(
+        facility=make_facility(name="Harbor Light Demo Clinic", source=Source.DEMO),
+        name="Daytime IOP",
+        slug="daytime-iop",
+        sessions=((1, "09:00", "12:00"), (3, "09:00", "12:00")),
+    )
+    return {
+        "home": reverse("programs:home"),
+        "results": reverse("programs:list"),
+        "detail": first.get_absolute_url(),
+        "detail-sparse": second.get_absolute_url(),
+        "not-found": "/no-such-page/",
+    }

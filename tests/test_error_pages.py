@@ -1,0 +1,48 @@
+"""Friendly 404 and 500 pages in the site's style."""
+
+import pytest
+from django.template.loader import get_template
+from django.test import Client
+from django.urls import path
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unknown_address_shows_the_friendly_not_found_page(client):
+    response = client.get("/programs/no-such-program/")
+
+    assert response.status_code == 404
+    assert "404.html" in [template.name for template in response.templates]
+    page = response.content.decode()
+    assert "We could not find that page" in page
+    assert 'href="/programs/"' in page  # a way back to the search
+    assert "/static/css/site.css" in page
+
+
+def broken_view(request):
+    raise RuntimeError("something broke")
+
+
+urlpatterns = [path("broken/", broken_view)]
+
+
+@pytest.mark.urls("tests.test_error_pages")
+def test_a_crash_shows_the_friendly_server_error_page_without_details():
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/broken/")
+
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong on our side" in page
+    assert "/static/css/site.css" in page
+    assert "something broke" not in page
+    assert "RuntimeError" not in page
+
+
+def test_server_error_page_renders_without_a_request_or_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        page = get_template("500.html").render()
+
+    assert "Something went wrong on our side" in page
+    assert 'href="/"' in page
