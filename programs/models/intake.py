@@ -21,9 +21,6 @@ LOCATOR_FACTS = [
     "medications for addiction treatment and treatment approaches",
     "mental-health services, where the locator codes them",
 ]
-# What the locator never says; for imported listings these stay "not reported" unless a curator
-# has added them from the facility itself.
-NOT_IN_LOCATOR = "the weekly schedule, the staff and how each mental-health condition is handled"
 
 
 def intake_questions(program) -> list[str]:

@@ -160,6 +160,20 @@ class Program(models.Model):
         """Which kinds of facts came from the national locator (empty for other sources)."""
         return facts_from_locator(self)
 
+    def condition_support_label(self, condition) -> str | None:
+        """How this program handles ``condition`` ("Treated on site"...), None if not reported.
+
+        Reads the prefetched ``condition_support`` rows (see ``with_detail_data()``).
+        """
+        for support in self.condition_support.all():
+            if support.condition_id == condition.pk:
+                return support.get_support_display()
+        return None
+
+    def condition_table(self, conditions) -> list[tuple]:
+        """(condition, support label or None) for each of ``conditions``."""
+        return [(condition, self.condition_support_label(condition)) for condition in conditions]
+
     # --- Schedule figures -------------------------------------------------------------------
 
     def refresh_schedule_figures(self, save: bool = True) -> None:

@@ -2,9 +2,20 @@
 
 from django.shortcuts import get_object_or_404, render
 
-from programs.models import Program
+from programs.jsonld import as_script_data, facility_json_ld
+from programs.models import Condition, Program
 
 
 def program_detail(request, slug):
     program = get_object_or_404(Program.objects.published().with_detail_data(), slug=slug)
-    return render(request, "programs/detail.html", {"program": program})
+    context = {
+        "program": program,
+        "facility": program.facility,
+        "conditions": program.condition_table(Condition.objects.all()),
+        "questions": program.intake_questions(),
+    }
+    # Fictional listings are not offered to search engines as if they were real clinics.
+    if not program.is_demo:
+        page_url = request.build_absolute_uri(program.get_absolute_url())
+        context["json_ld"] = as_script_data(facility_json_ld(program, page_url))
+    return render(request, "programs/detail.html", context)

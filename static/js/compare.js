@@ -1,0 +1,224 @@
+/*
+ * Compare selection, kept in this browser's localStorage (no cookie, nothing sent anywhere).
+ *
+ * - Each "Add to compare" link (templates/programs/_compare_toggle.html) becomes a toggle button
+ *   with aria-pressed. Without JavaScript the link still starts a comparison.
+ * - A small bar shows how many programs are chosen and links to /compare/?p=..; a polite live
+ *   region announces each change.
+ * - On the compare page, the programs in the URL become the selection, and "Show only
+ *   differences" applies at once instead of waiting for the form to be sent.
+ */
+(function () {
+  "use strict";
+
+  var KEY = "iopfinder.compare";
+  var MAX = 4;
+  var script = document.currentScript;
+  var compareUrl = (script && script.getAttribute("data-compare-url")) || "/compare/";
+
+  function storageWorks() {
+    try {
+      window.localStorage.setItem(KEY + ".test", "1");
+      window.localStorage.removeItem(KEY + ".test");
+      return true;
+    } catch (error) {
+      return false;
+    }
+  }
+
+  function load() {
+    try {
+      var items = JSON.parse(window.localStorage.getItem(KEY) || "[]");
+      if (!Array.isArray(items)) return [];
+      return items
+        .filter(function (item) {
+          return item && typeof item.slug === "string" && /^[-\w]+$/.test(item.slug);
+        })
+        .slice(0, MAX);
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function save(items) {
+    try {
+      window.localStorage.setItem(KEY, JSON.stringify(items));
+    } catch (error) {
+      /* Storage full or blocked: the links still work without it. */
+    }
+  }
+
+  function indexOf(items, slug) {
+    for (var i = 0; i < items.length; i += 1) {
+      if (items[i].slug === slug) return i;
+    }
+    return -1;
+  }
+
+  function urlFor(items) {
+    return compareUrl + "?" + items.map(function (item) {
+      return "p=" + encodeURIComponent(item.slug);
+    }).join("&");
+  }
+
+  function countText(n) {
+    if (n === 0) return "No programs chosen for comparison.";
+    return n + (n === 1 ? " program" : " programs") + " chosen for comparison.";
+  }
+
+  var live;
+  var bar;
+  var barLink;
+  var barText;
+
+  function announce(message) {
+    // Clear first so that the same message twice is still read out.
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = message; }, 50);
+  }
+
+  function buildLiveRegion() {
+    live = document.createElement("p");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    live.id = "compare-live";
+    document.body.appendChild(live);
+  }
+
+  function buildBar() {
+    bar = document.createElement("div");
+    bar.className = "compare-bar no-print";
+    bar.setAttribute("role", "region");
+    bar.setAttribute("aria-label", "Programs chosen for comparison");
+    bar.hidden = true;
+    var inner = document.createElement("div");
+    inner.className = "wrap compare-bar__inner";
+    barText = document.createElement("span");
+    barText.className = "compare-bar__text";
+    barLink = document.createElement("a");
+    barLink.className = "button compare-bar__link";
+    var clear = document.createElement("button");
+    clear.type = "button";
+    clear.className = "button--secondary compare-bar__clear";
+    clear.textContent = "Clear";
+    clear.setAttribute("aria-label", "Clear the programs chosen for comparison");
+    clear.addEventListener("click", function () {
+      save([]);
+      refresh();
+      announce(countText(0));
+    });
+    inner.appendChild(barText);
+    inner.appendChild(barLink);
+    inner.appendChild(clear);
+    bar.appendChild(inner);
+    document.body.appendChild(bar);
+  }
+
+  function refresh() {
+    var items = load();
+    var n = items.length;
+    bar.hidden = n === 0;
+    document.body.classList.toggle("has-compare-bar", n > 0);
+    barText.textContent = n < 2 ? "Choose at least one more program." : countText(n);
+    barLink.textContent = "Compare (" + n + ")";
+    barLink.href = urlFor(items);
+    var buttons = document.querySelectorAll("button.compare-toggle[data-compare-slug]");
+    for (var i = 0; i < buttons.length; i += 1) {
+      var chosen = indexOf(items, buttons[i].getAttribute("data-compare-slug")) !== -1;
+      buttons[i].setAttribute("aria-pressed", chosen ? "true" : "false");
+    }
+  }
+
+  function toggle(slug, name) {
+    var items = load();
+    var at = indexOf(items, slug);
+    if (at !== -1) {
+      items.splice(at, 1);
+      save(items);
+      refresh();
+      announce("Removed " + name + ". " + countText(items.length));
+      return;
+    }
+    if (items.length >= MAX) {
+      announce("You can compare up to " + MAX + " programs. Remove one first.");
+      return;
+    }
+    items.push({ slug: slug, name: name });
+    save(items);
+    refresh();
+    announce("Added " + name + ". " + countText(items.length));
+  }
+
+  function enhanceToggles() {
+    var links = document.querySelectorAll("a.compare-toggle[data-compare-slug]");
+    Array.prototype.forEach.call(links, function (link) {
+      var slug = link.getAttribute("data-compare-slug");
+      var name = link.getAttribute("data-compare-name") || slug;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "compare-toggle";
+      button.setAttribute("data-compare-slug", slug);
+      button.setAttribute("aria-pressed", "false");
+      var box = document.createElement("span");
+      box.className = "compare-toggle__box";
+      box.setAttribute("aria-hidden", "true");
+      var label = document.createElement("span");
+      label.textContent = "Compare";
+      var hiddenName = document.createElement("span");
+      hiddenName.className = "visually-hidden";
+      hiddenName.textContent = " " + name;
+      button.appendChild(box);
+      button.appendChild(label);
+      button.appendChild(hiddenName);
+      button.addEventListener("click", function () { toggle(slug, name); });
+      link.parentNode.replaceChild(button, link);
+    });
+  }
+
+  // The compare page's URL is the whole comparison: make it the selection too.
+  function adoptComparedPrograms() {
+    var table = document.querySelector("[data-compare-table]");
+    if (!table) return;
+    var heads = table.querySelectorAll("thead th[data-compare-slug]");
+    var items = Array.prototype.map.call(heads, function (th) {
+      return { slug: th.getAttribute("data-compare-slug"), name: th.getAttribute("data-compare-name") };
+    });
+    if (items.length) save(items.slice(0, MAX));
+  }
+
+  function enhanceDifferencesSwitch() {
+    var box = document.querySelector("[data-compare-controls] input[name='diff']");
+    var table = document.querySelector("[data-compare-table]");
+    if (!box || !table) return;
+    box.addEventListener("change", function () {
+      var only = box.checked;
+      var same = table.querySelectorAll(".compare-row--same, .compare-group--same");
+      for (var i = 0; i < same.length; i += 1) same[i].hidden = only;
+      var caption = table.querySelector("caption");
+      if (caption) {
+        caption.textContent = caption.textContent.replace(/, showing only the facts where they differ$/, "") +
+          (only ? ", showing only the facts where they differ" : "");
+      }
+      // Keep the address (and the remove links) in step, so a bookmark shows the same view.
+      var url = new URL(window.location.href);
+      if (only) url.searchParams.set("diff", "1"); else url.searchParams.delete("diff");
+      window.history.replaceState(null, "", url.pathname + url.search);
+      var removes = document.querySelectorAll("a.compare-remove");
+      for (var j = 0; j < removes.length; j += 1) {
+        var target = new URL(removes[j].href);
+        if (only) target.searchParams.set("diff", "1"); else target.searchParams.delete("diff");
+        removes[j].href = target.pathname + target.search;
+      }
+      announce(only ? "Showing only the facts where the programs differ." : "Showing all facts.");
+    });
+  }
+
+  buildLiveRegion();
+  enhanceDifferencesSwitch();
+  // Without storage (private mode in some browsers) the plain links keep working.
+  if (!storageWorks()) return;
+  buildBar();
+  adoptComparedPrograms();
+  enhanceToggles();
+  refresh();
+})();
