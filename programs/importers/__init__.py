@@ -1,0 +1,1 @@
+"""Importers, one module per source format (see ``findtreatment`` for the national locator)."""

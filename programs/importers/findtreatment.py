@@ -1,0 +1,873 @@
+"""Import facilities from SAMHSA's FindTreatment.gov locator format.
+
+The locator describes a *facility* with coded service categories (``services``: a list of
+``{f1: label, f2: code, f3: "value; value"}``). This module turns one such row into our facts
+with pure functions (``parse_row``), then ``import_rows`` writes them, one transaction per row.
+
+Rules (the README's "Importing the national locator" section explains them for curators):
+
+- Only what a code says is written. Anything the source does not say stays not reported
+  (NULL, "" or an empty list); no schedule, staff or per-condition facts are made up.
+- Every value is either mapped (``CODES``), known but with no place in our model (counted as
+  *unmapped*), or unknown (counted by code and value). Nothing is dropped silently.
+- The locator's facts are about the whole facility, so each imported program carries the
+  facility's populations, medications, approaches and services.
+- Keyed on the locator's ``frid``; a re-import only writes fields the source gives a value for,
+  and for list facts only replaces the values this importer can produce, so a curator's other
+  edits survive.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from programs.models import (
+    US_STATES,
+    Accreditation,
+    DualDiagnosis,
+    Facility,
+    Language,
+    LevelOfCare,
+    Medication,
+    Modality,
+    Operation,
+    PaymentType,
+    Population,
+    Program,
+    Source,
+)
+
+# --- The code list ---------------------------------------------------------------------------
+#
+# Each value maps to a tuple of effects "kind:argument". An empty tuple means "known, but our
+# model has no place for it": such values are counted as unmapped. A code mapped to None is a
+# known category that has no place in our model at all (every value is unmapped).
+#
+# kinds: level (iop/php/op), pay, acc, lang, op (operation), pop, med (a medication, which also
+# means MAT is offered), mod (modality), yes (a yes/no fact known to be yes), mat (yes/no), dual
+# (capable), flag (input to a rule below), gender (female/male, see _populations).
+
+CODES: dict[str, dict[str, tuple[str, ...]] | None] = {
+    "TC": {
+        "Substance use treatment": ("flag:substance_use",),
+        "Mental health treatment": ("flag:mental_health",),
+    },
+    "SET": {
+        "Intensive outpatient treatment": ("level:iop",),
+        "Partial hospitalization/day treatment": ("level:php",),
+        "Outpatient day treatment or partial hospitalization": ("level:php",),
+        "Regular outpatient treatment": ("level:op",),
+        "Outpatient methadone/buprenorphine or naltrexone treatment": ("mat:yes",),
+        # The locator says a facility offers telehealth, never which level is delivered that
+        # way, so format stays not reported (see the README).
+        "Telemedicine/telehealth": (),
+        "Computerized treatment/telemedicine": (),
+        # "Outpatient" names the group the outpatient levels belong to; it does not say the
+        # care is in person.
+        "Outpatient": (),
+        "Residential": (),
+        "Short-term residential": (),
+        "Long-term residential": (),
+        "Hospital inpatient": (),
+        "Hospital inpatient detoxification": (),
+        "Residential detoxification": (),
+        "Outpatient detoxification": (),
+    },
+    "OT": {
+        "Buprenorphine used in Treatment": ("med:buprenorphine",),
+        "Buprenorphine maintenance": ("med:buprenorphine",),
+        "Buprenorphine maintenance for predetermined time": ("med:buprenorphine",),
+        "Prescribes/administers buprenorphine": ("med:buprenorphine",),
+        "Methadone maintenance": ("med:methadone",),
+        "Methadone maintenance for predetermined time": ("med:methadone",),
+        # Naltrexone, but the code does not say oral or injectable.
+        "Naltrexone used in Treatment": ("mat:yes",),
+        "Prescribes/administers naltrexone": ("mat:yes",),
+        "Relapse prevention from naltrexone": ("mat:yes",),
+        "Do not use medication for opioid addiction": ("mat:no",),
+        "SAMHSA-certified Opioid Treatment Program": ("acc:samhsa-otp",),
+        # Clients on MAT may attend; it does not say the facility prescribes.
+        "Accepts clients on opioid medication": (),
+        "Does not treat opioid addiction": (),
+        "Use methadone/buprenorphine for pain management or emergency dosing": (),
+    },
+    "OM": {
+        "Methadone used in Treatment": ("med:methadone",),
+        "Buprenorphine used in Treatment": ("med:buprenorphine",),
+        "Naltrexone used in Treatment": ("mat:yes",),
+    },
+    "PHR": {
+        "Buprenorphine with naloxone (Suboxone®)": ("med:buprenorphine",),
+        "Buprenorphine without naloxone": ("med:buprenorphine",),
+        "Buprenorphine (extended-release, injectable, for example, Sublocade®)": (
+            "med:buprenorphine-injectable",
+        ),
+        "Naltrexone (oral)": ("med:naltrexone-oral",),
+        "Extended-release, injectable Naltrexone (Vivitrol®)": ("med:naltrexone-injectable",),
+        "Methadone": ("med:methadone",),
+        "Acamprosate (Campral®)": ("med:acamprosate",),
+        "Disulfiram (Antabuse®)": ("med:disulfiram",),
+        "Medications for psychiatric disorders": ("yes:medication_management",),
+    },
+    "TAP": {
+        "Cognitive behavioral therapy": ("mod:cbt",),
+        "Dialectical behavior therapy": ("mod:dbt",),
+        "Motivational interviewing": ("mod:motivational-interviewing",),
+        "Matrix Model": ("mod:matrix-model",),
+        "Contingency management/motivational incentives": ("mod:contingency-management",),
+        "Community reinforcement plus vouchers": ("mod:community-reinforcement",),
+        "Trauma-related counseling": ("mod:trauma-focused",),
+        "Trauma therapy": ("mod:trauma-focused",),
+        "Couples/family therapy": ("mod:family-therapy",),
+        "Relapse prevention": ("mod:relapse-prevention",),
+        "12-step facilitation": ("mod:twelve-step",),
+        "Integrated dual disorders treatment": (
+            "mod:integrated-dual-disorders",
+            "dual:capable",
+            "flag:integrated",
+        ),
+        "Psychotropic medication": ("mod:psychotropic-medication", "yes:medication_management"),
+        # Our "individual therapy" fact means with a licensed therapist; the code does not say.
+        "Individual psychotherapy": (),
+        "Group therapy": (),
+        "Substance use counseling approach": (),
+        "Anger management": (),
+        "Brief intervention": (),
+        "Activity therapy": (),
+        "Behavior modification": (),
+        "Electroconvulsive therapy": (),
+        "Rational emotive behavioral therapy": (),
+        "Cognitive remediation": (),
+        "Telemedicine/telehealth therapy": (),
+    },
+    "FOP": {
+        "Private for-profit organization": ("op:for_profit",),
+        "Private non-profit organization": ("op:non_profit",),
+        "Regional/district or county, local or municipal government": ("op:government",),
+        "Local, county, or community government": ("op:government",),
+        "State government": ("op:government",),
+        "Tribal government": ("op:tribal",),
+        "Department of Veterans Affairs": ("op:va",),
+        "U.S. Department of Veterans Affairs": ("op:va",),
+        # Our "government" is state, county or city; other federal operators have no place.
+        "Federal Government": (),
+        "Department of Defense": (),
+        "Indian Health Service": (),
+    },
+    "LCA": {
+        "State substance abuse agency": ("acc:state-license",),
+        "State mental health department": ("acc:state-license",),
+        "State department of health": ("acc:state-license",),
+        "Hospital licensing authority": ("acc:hospital-license",),
+        "The Joint Commission": ("acc:joint-commission",),
+        "Commission on Accreditation of Rehabilitation Facilities": ("acc:carf",),
+        "Commission on Accreditation of Rehabilitation Facilities (CARF)": ("acc:carf",),
+        "Council on Accreditation": ("acc:coa",),
+        "Council on Accreditation (COA)": ("acc:coa",),
+        "National Committee for Quality Assurance": ("acc:ncqa",),
+        "National Committee for Quality Assurance (NCQA)": ("acc:ncqa",),
+        "Federally Qualified Health Center": ("acc:fqhc",),
+        "Healthcare Facilities Accreditation Program (HFAP)": (),
+        "Other national organization or federal, state or local agency": (),
+    },
+    "PAY": {
+        "Cash or self-payment": ("pay:self-pay",),
+        "Medicaid": ("pay:medicaid",),
+        "Medicare": ("pay:medicare",),
+        "Private health insurance": ("pay:private-insurance",),
+        "State-financed health insurance plan other than Medicaid": ("pay:state-insurance",),
+        "Military insurance (e.g., TRICARE)": ("pay:tricare",),
+        "U.S. Department of VA funds": ("pay:va",),
+        "No payment accepted": ("pay:free",),
+        # Funding sources of the facility, not a way a family pays.
+        "State mental health agency (or equivalent) funds": (),
+        "County or local government funds": (),
+        "Other State funds": (),
+        "Community Mental Health Block Grants": (),
+        "State corrections or juvenile justice funds": (),
+        "State welfare or child and family services funds": (),
+        "Federal, or any government funding for substance abuse programs": (),
+        "Community Service Block Grants": (),
+        "State education funds": (),
+        "IHS/Tribal/Urban (ITU) funds": (),
+        "Access to Recovery (ATR) voucher": (),
+    },
+    "PYAS": {
+        "Sliding fee scale (fee is based on income and other factors)": ("pay:sliding-scale",),
+        "Payment assistance (check with facility for details)": ("pay:payment-assistance",),
+    },
+    "SG": {
+        "Adolescents": ("pop:adolescents",),
+        "Transitional age young adults": ("pop:young-adults",),
+        "Seniors or older adults": ("pop:older-adults",),
+        "Lesbian, gay, bisexual, or transgender (LGBT) clients": ("pop:lgbtq",),
+        "Veterans": ("pop:veterans",),
+        "Active duty military": ("pop:veterans",),
+        "Pregnant/postpartum women": ("pop:pregnant-postpartum",),
+        "Clients referred from the court/judicial system": ("pop:justice-involved",),
+        "DUI/DWI clients": ("pop:dui-dwi",),
+        "Persons with co-occurring mental and substance use disorders": ("dual:capable",),
+        # A group for adult women or men at a facility that serves everyone is not a
+        # "women only" / "men only" program; GN says who is accepted (see _populations).
+        "Adult women": (),
+        "Adult men": (),
+        "Military families": (),
+        "Persons with serious mental illness (SMI)": (),
+        "Children/adolescents with serious emotional disturbance (SED)": (),
+        "Persons who have experienced trauma": (),
+        "Persons who have experienced sexual abuse": (),
+        "Persons with HIV or AIDS": (),
+        "Persons who have experienced intimate partner violence, domestic violence": (),
+        "Persons with Alzheimer's or dementia": (),
+        "Persons with post-traumatic stress disorder (PTSD)": (),
+        "Persons with traumatic brain injury (TBI)": (),
+        "Persons with eating disorders": (),
+    },
+    "AGE": {
+        "Adults": ("pop:adults",),
+        "Young adults": ("pop:young-adults",),
+        "Children/adolescents": ("pop:adolescents",),
+        "Seniors (65 or older)": ("pop:older-adults",),
+    },
+    "GN": {"Female": ("gender:female",), "Male": ("gender:male",)},
+    "EXCL": {
+        "DUI/DWI clients": ("pop:dui-dwi",),
+        "All Clients in Opioid Treatment Program": (),
+        "Methadone and buprenorphine clients only": (),
+    },
+    "OL": {
+        "Spanish": ("lang:spanish",),
+        "American Sign Language": ("lang:asl",),
+        "American Sign Language (ASL)": ("lang:asl",),
+        "Any Chinese language": ("lang:chinese",),
+        "Chinese": ("lang:chinese",),
+        "Vietnamese": ("lang:vietnamese",),
+        "Korean": ("lang:korean",),
+        "Tagalog": ("lang:tagalog",),
+        "Russian": ("lang:russian",),
+        "Arabic": ("lang:arabic",),
+        "Haitian Creole": ("lang:haitian-creole",),
+        "Portuguese": ("lang:portuguese",),
+        "French": ("lang:french",),
+        "German": ("lang:german",),
+        "Polish": ("lang:polish",),
+        "Navajo": ("lang:navajo",),
+        "Hmong": ("lang:hmong",),
+        "Somali": ("lang:somali",),
+        "Any language other than English": (),
+    },
+    "SL": {
+        # Deaf services may mean an interpreter, captioning or TTY: not "staff speak ASL".
+        "Services for the deaf and hard of hearing": (),
+        "Spanish": ("lang:spanish",),
+        "American Sign Language": ("lang:asl",),
+        "Other languages (excluding Spanish)": (),
+    },
+    "SCR": {
+        "Drug or alcohol urine screening": ("yes:drug_testing",),
+        "Breath analyzer or blood alcohol testing": ("yes:drug_testing",),
+        "Screening for mental health disorders": (),
+        "Screening for substance use": (),
+        "TB screening": (),
+        "HIV testing": (),
+        "Screening for Hepatitis C": (),
+        "Screening for Hepatitis B": (),
+    },
+    "TRSRV": {
+        "Aftercare/continuing care": ("yes:aftercare_planning",),
+        "Discharge Planning": ("yes:aftercare_planning",),
+    },
+    "EDU": {
+        "Family counseling offered": ("yes:family_program",),
+        "Individual counseling offered": (),
+        "Group counseling offered": (),
+        "Substance abuse education": (),
+        "Health education services other than HIV/AIDS or hepatitis": (),
+        "Employment counseling or training": (),
+        "Marital/couples counseling offered": (),
+        "Hepatitis education, counseling, or support": (),
+        "HIV or AIDS education, counseling, or support": (),
+    },
+    "AS": {
+        "Family psychoeducation": ("yes:family_program",),
+        "Acupuncture": ("mod:acupuncture",),
+        "Diet and exercise counseling": ("mod:nutrition",),
+        "Consumer-run (peer-support) services": ("mod:peer-support",),
+        "Mental health services": ("flag:mental_health",),
+        "Case management": (),
+        "Social skills development": (),
+        "Assistance with obtaining social services": (),
+        "Suicide prevention services": (),
+        "Housing services": (),
+        "Court-ordered outpatient treatment": (),
+        "Intensive case management": (),
+        "Domestic violence services-family or partner": (),
+        "Self-help groups": (),
+        "Psychosocial rehabilitation services": (),
+        "Illness management and recovery": (),
+        "Education services": (),
+        "Supported housing": (),
+        "Transportation assistance": (),
+        "Integrated primary care services": (),
+        "Assertive community treatment": (),
+        "Chronic disease/illness management": (),
+        "Early intervention for HIV": (),
+    },
+    # Known categories with no place in our model: every value is counted as unmapped.
+    "ASSES": None,
+    "TOBAC": None,
+    "SMP": None,
+    "FT": None,
+    "EMS": None,
+    "OTHR": None,
+    "HOSP": None,
+}
+
+# typeFacility: SA = substance use, MH = mental health.
+FACILITY_TYPES = {"SA", "MH"}
+
+LEVEL_PROGRAM_NAMES = {
+    LevelOfCare.IOP: "Intensive outpatient program",
+    LevelOfCare.PHP: "Partial hospitalization / day treatment program",
+    LevelOfCare.OUTPATIENT: "Outpatient program",
+}
+
+# The lookup lists each list fact draws from, and the slugs this importer can produce for it:
+# on a re-import only these slugs are replaced, so a value a curator added survives.
+M2M_KINDS = {
+    "pay": ("payment_types", PaymentType),
+    "acc": ("accreditations", Accreditation),
+    "lang": ("languages", Language),
+    "pop": ("populations", Population),
+    "med": ("medications", Medication),
+    "mod": ("modalities", Modality),
+}
+
+
+def _producible(kind: str) -> frozenset[str]:
+    slugs = {
+        effect.split(":", 1)[1]
+        for values in CODES.values()
+        if values
+        for effects in values.values()
+        for effect in effects
+        if effect.startswith(kind + ":")
+    }
+    if kind == "pop":
+        slugs |= {"women", "men"}
+    return frozenset(slugs)
+
+
+MANAGED_SLUGS = {kind: _producible(kind) for kind in M2M_KINDS}
+FACILITY_M2M = ("pay", "acc", "lang")
+PROGRAM_M2M = ("pop", "med", "mod")
+PROGRAM_FLAGS = (
+    "offers_mat",
+    "drug_testing",
+    "family_program",
+    "aftercare_planning",
+    "medication_management",
+)
+
+PROGRESS_EVERY = 500
+
+
+def _norm(value: str) -> str:
+    """Whitespace collapsed; the locator has stray double spaces in some labels."""
+    return " ".join(value.split())
+
+
+_CODE_INDEX = {
+    code: ({_norm(v).casefold(): effects for v, effects in values.items()} if values else None)
+    for code, values in CODES.items()
+}
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as locator data at all."""
+
+
+class RowError(Exception):
+    """One row cannot be imported; the message says why, in plain words."""
+
+
+def read_rows(path: str | Path) -> list:
+    """The list of rows in a locator JSON file (``{"rows": [...]}`` or a bare list)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ImportFileError(f"{path}: no such file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportFileError(f"{path}: cannot read the file ({exc})") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFileError(
+            f"{path} is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). "
+            'Expected the locator\'s JSON with a list of facilities in "rows".'
+        ) from exc
+    rows = data.get("rows") if isinstance(data, dict) else data
+    if not isinstance(rows, list):
+        raise ImportFileError(
+            f'{path} is JSON but not locator data: expected a list of facilities in "rows".'
+        )
+    return rows
+
+
+# --- Parsing one row (pure) -------------------------------------------------------------------
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    frid: str
+    facility: dict  # scalar Facility fields; None means "the source does not say"
+    facility_m2m: dict[str, set[str] | None]
+    program: dict  # scalar Program fields; None means "the source does not say"
+    program_m2m: dict[str, set[str] | None]
+    levels: set[str]
+    substance_use: bool
+    unmapped: Counter = field(default_factory=Counter)  # (code, value) -> 1
+    unknown_codes: Counter = field(default_factory=Counter)  # "CODE (label)" -> 1
+    unknown_values: Counter = field(default_factory=Counter)  # (code, value) -> 1
+
+    @property
+    def name(self) -> str:
+        return self.facility["name"]
+
+
+def _text(row: dict, key: str) -> str:
+    value = row.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str | int | float):
+        raise RowError(f"{key} is not text")
+    return " ".join(str(value).split())
+
+
+def _coordinate(row: dict, key: str, limit: float) -> float | None:
+    raw = row.get(key)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        value = float(raw)
+    except (TypeError, ValueError) as exc:
+        raise RowError(f"{key} {raw!r} is not a number") from exc
+    if not math.isfinite(value) or not -limit <= value <= limit:
+        raise RowError(f"impossible {key} {raw!r} (must be between -{limit:g} and {limit:g})")
+    return value
+
+
+_ZIP = re.compile(r"^([0-9]{5})(-[0-9]{4})?$")
+_STATES = {code for code, _ in US_STATES}
+_URL = URLValidator(schemes=["http", "https"])
+
+
+def _website(value: str) -> str | None:
+    """A valid web address, or None. A bare host gets http:// (the locator omits it at times)."""
+    if not value:
+        return ""
+    candidate = value if "://" in value else f"http://{value}"
+    try:
+        _URL(candidate)
+    except ValidationError:
+        return None
+    return candidate if len(candidate) <= 300 else None
+
+
+def parse_row(row, number: int) -> ParsedRow:
+    """Our facts for one locator row. Raises RowError when the row cannot be imported."""
+    if not isinstance(row, dict):
+        raise RowError("not a facility object")
+    frid = _text(row, "frid")
+    if not frid:
+        raise RowError("missing frid (the locator's facility id)")
+    if len(frid) > 100:
+        raise RowError("frid longer than 100 characters")
+
+    name1, name2 = _text(row, "name1"), _text(row, "name2")
+    if not name1:
+        raise RowError("missing name")
+    name = f"{name1} - {name2}" if name2 and name2.casefold() not in name1.casefold() else name1
+    if len(name) > 200:
+        raise RowError("name longer than 200 characters")
+    city = _text(row, "city")
+    if not city:
+        raise RowError("missing city")
+    state = _text(row, "state").upper()
+    if state not in _STATES:
+        raise RowError(f"unknown state {row.get('state')!r}")
+    zip_match = _ZIP.match(_text(row, "zip"))
+    if not zip_match:
+        raise RowError(f"bad ZIP code {row.get('zip')!r} (expected five digits)")
+    latitude = _coordinate(row, "latitude", 90)
+    longitude = _coordinate(row, "longitude", 180)
+    if (latitude is None) != (longitude is None):
+        raise RowError("only one of latitude and longitude is given")
+    if latitude == 0 and longitude == 0:
+        raise RowError("impossible coordinates 0, 0 (a placeholder, not a location)")
+    phone, intake = _text(row, "phone"), _text(row, "intake1")
+    for label, value in (("phone", phone), ("intake1", intake)):
+        if len(value) > 30:
+            raise RowError(f"{label} longer than 30 characters")
+    for key in ("street1", "street2"):
+        if len(_text(row, key)) > 200:
+            raise RowError(f"{key} longer than 200 characters")
+    if len(city) > 100:
+        raise RowError("city longer than 100 characters")
+
+    unmapped: Counter = Counter()
+    unknown_codes: Counter = Counter()
+    unknown_values: Counter = Counter()
+
+    website = _website(_text(row, "website"))
+    if website is None:
+        unmapped[("website", _text(row, "website"))] += 1
+    hotline = _text(row, "hotline1")
+    if hotline:
+        # Our model has a main and an intake phone only.
+        unmapped[("hotline1", hotline)] += 1
+
+    type_facility = _text(row, "typeFacility")
+    if type_facility and type_facility not in FACILITY_TYPES:
+        unknown_values[("typeFacility", type_facility)] += 1
+
+    effects: set[str] = set()
+    # Values whose effects end up used only by a rule that did not fire (e.g. GN when both).
+    gender_values: list[tuple[str, str]] = []
+    services = row.get("services") or []
+    if not isinstance(services, list):
+        raise RowError("services is not a list")
+    for service in services:
+        if not isinstance(service, dict):
+            raise RowError("a service entry is not an object")
+        code = _text(service, "f2")
+        label = _text(service, "f1")
+        values = [_norm(v) for v in str(service.get("f3") or "").split(";") if v.strip()]
+        if code not in _CODE_INDEX:
+            unknown_codes[f"{code or '(no code)'} ({label or 'no label'})"] += 1
+            continue
+        index = _CODE_INDEX[code]
+        for value in values:
+            if index is None:
+                unmapped[(code, value)] += 1
+                continue
+            value_effects = index.get(value.casefold())
+            if value_effects is None:
+                unknown_values[(code, value)] += 1
+            elif not value_effects:
+                unmapped[(code, value)] += 1
+            else:
+                effects.update(value_effects)
+                if code == "GN":
+                    gender_values.append((code, value))
+
+    def slugs(kind: str) -> set[str]:
+        prefix = kind + ":"
+        return {e[len(prefix) :] for e in effects if e.startswith(prefix)}
+
+    # Operation: one answer, or not reported when the codes disagree.
+    operations = slugs("op")
+    operation = None
+    if len(operations) == 1:
+        operation = operations.pop()
+    elif operations:
+        for value in operations:
+            unmapped[("FOP", f"conflicting operation {value}")] += 1
+
+    # Who is served. "Women only" / "men only" only when the facility accepts one gender.
+    populations = slugs("pop")
+    genders = slugs("gender")
+    if genders == {"female"}:
+        populations.add("women")
+    elif genders == {"male"}:
+        populations.add("men")
+    else:
+        for key in gender_values:
+            unmapped[key] += 1
+
+    medications = slugs("med")
+    if medications or "mat:yes" in effects:
+        offers_mat = True
+    elif "mat:no" in effects:
+        offers_mat = False
+    else:
+        offers_mat = None
+
+    # Co-occurring care (DDCAT idea). "Enhanced" needs integrated dual-disorder treatment AND
+    # mental-health treatment at the facility; a co-occurring group or integrated treatment
+    # alone is "capable". Nothing in the codes says "addiction only", so that is never set.
+    if "flag:integrated" in effects and "flag:mental_health" in effects:
+        dual = DualDiagnosis.ENHANCED
+    elif "dual:capable" in effects:
+        dual = DualDiagnosis.CAPABLE
+    else:
+        dual = None
+
+    yes = slugs("yes")
+    program = {
+        "offers_mat": offers_mat,
+        **{flag: (True if flag in yes else None) for flag in PROGRAM_FLAGS if flag != "offers_mat"},
+        "dual_diagnosis": dual,
+    }
+
+    return ParsedRow(
+        number=number,
+        frid=frid,
+        facility={
+            "name": name,
+            "street1": _text(row, "street1"),
+            "street2": _text(row, "street2"),
+            "city": city,
+            "state": state,
+            "zip_code": zip_match.group(1),
+            "latitude": latitude,
+            "longitude": longitude,
+            "phone": phone or None,
+            "intake_phone": intake or None,
+            "website": website or None,
+            "operation": operation,
+        },
+        facility_m2m={kind: slugs(kind) or None for kind in FACILITY_M2M},
+        program=program,
+        program_m2m={
+            "pop": populations or None,
+            "med": medications or None,
+            "mod": slugs("mod") or None,
+        },
+        levels=slugs("level"),
+        substance_use="flag:substance_use" in effects or type_facility == "SA",
+        unmapped=unmapped,
+        unknown_codes=unknown_codes,
+        unknown_values=unknown_values,
+    )
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    programs_created: int = 0
+    programs_updated: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    actions: list[tuple[int, str, str]] = field(default_factory=list)  # row, action, what
+    unmapped: Counter = field(default_factory=Counter)
+    unknown_codes: Counter = field(default_factory=Counter)
+    unknown_values: Counter = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def _unique_slug(model, text: str, *, exclude_pk=None) -> str:
+    base = slugify(text)[:200].strip("-") or model._meta.model_name
+    slug, n = base, 1
+    taken = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
+    while taken.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class _Lookups:
+    """Lookup rows by slug, loaded once per import."""
+
+    def __init__(self):
+        self.rows = {
+            kind: {obj.slug: obj for obj in model.objects.all()}
+            for kind, (_, model) in M2M_KINDS.items()
+        }
+        self.missing: Counter = Counter()
+
+    def pks(self, kind: str, slugs: Iterable[str]) -> set[int]:
+        found = set()
+        for slug in slugs:
+            obj = self.rows[kind].get(slug)
+            if obj is None:
+                self.missing[(kind, slug)] += 1
+            else:
+                found.add(obj.pk)
+        return found
+
+    def managed_pks(self, kind: str) -> set[int]:
+        return {obj.pk for slug, obj in self.rows[kind].items() if slug in MANAGED_SLUGS[kind]}
+
+
+def _apply_scalars(obj, values: dict) -> list[str]:
+    """Set each field the source gives a value for; a None never erases what is there."""
+    changed = []
+    for name, value in values.items():
+        if value is None:
+            continue
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(name)
+    return changed
+
+
+def _apply_m2m(obj, values: dict, lookups: _Lookups, *, created: bool) -> list[str]:
+    """Replace only the lookup values this importer can produce; keep a curator's others."""
+    changed = []
+    for kind, slugs in values.items():
+        if slugs is None:
+            continue
+        attr = M2M_KINDS[kind][0]
+        manager = getattr(obj, attr)
+        current = set() if created else set(manager.values_list("pk", flat=True))
+        wanted = (current - lookups.managed_pks(kind)) | lookups.pks(kind, slugs)
+        if wanted != current:
+            manager.set(wanted)
+            changed.append(attr)
+    return changed
+
+
+def _write_row(parsed: ParsedRow, levels: list[str], lookups: _Lookups, now: datetime):
+    """Create or update one facility and its programs. Returns (action, programs c/u)."""
+    facility = Facility.objects.filter(source=Source.FINDTREATMENT, source_id=parsed.frid).first()
+    created = facility is None
+    if created:
+        facility = Facility(
+            source=Source.FINDTREATMENT,
+            source_id=parsed.frid,
+            is_published=True,
+            operation=Operation.NOT_REPORTED,
+        )
+    changed = _apply_scalars(facility, parsed.facility)
+    if created:
+        facility.slug = _unique_slug(Facility, f"{facility.name} {facility.city}")
+        facility.source_imported_at = now
+        facility.save()
+    changed += _apply_m2m(facility, parsed.facility_m2m, lookups, created=created)
+
+    programs_created = programs_updated = 0
+    for level in levels:
+        program = None
+        if not created:
+            program = facility.programs.filter(level_of_care=level).order_by("pk").first()
+        if program is None:
+            program = Program(
+                facility=facility,
+                level_of_care=level,
+                name=LEVEL_PROGRAM_NAMES[level],
+                slug=_unique_slug(Program, f"{facility.slug} {level}"),
+                is_published=True,
+            )
+            _apply_scalars(program, parsed.program)
+            program.save()
+            _apply_m2m(program, parsed.program_m2m, lookups, created=True)
+            programs_created += 1
+            continue
+        program_changed = _apply_scalars(program, parsed.program)
+        if program_changed:
+            program.save(update_fields=program_changed)
+        program_changed += _apply_m2m(program, parsed.program_m2m, lookups, created=False)
+        if program_changed:
+            programs_updated += 1
+
+    if created:
+        return "create", programs_created, programs_updated
+    if changed or programs_created or programs_updated:
+        # The import date says when these facts were loaded; it moves only when they change.
+        facility.source_imported_at = now
+        facility.save()
+        return "update", programs_created, programs_updated
+    return "unchanged", 0, 0
+
+
+def import_rows(
+    rows: list,
+    *,
+    all_levels: bool = False,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import locator rows. Each row is its own transaction; a bad row never stops the rest.
+
+    With ``dry_run`` every row is written and rolled back, so the report says exactly what a
+    real run would do while the database is left as it was.
+    """
+    now = now or timezone.now()
+    wanted_levels = (
+        [LevelOfCare.IOP, LevelOfCare.PHP, LevelOfCare.OUTPATIENT]
+        if all_levels
+        else [LevelOfCare.IOP]
+    )
+    report = ImportReport(dry_run=dry_run)
+    lookups = _Lookups()
+    seen: dict[str, int] = {}
+    total = len(rows)
+    for number, raw in enumerate(rows, start=1):
+        if progress and number % PROGRESS_EVERY == 0:
+            progress(number, total)
+        try:
+            parsed = parse_row(raw, number)
+        except RowError as exc:
+            report.failed.append((number, str(exc)))
+            continue
+        report.unknown_codes.update(parsed.unknown_codes)
+        report.unknown_values.update(parsed.unknown_values)
+
+        if parsed.frid in seen:
+            report.skipped.append((number, f"same frid as row {seen[parsed.frid]}"))
+            continue
+        seen[parsed.frid] = number
+        if not parsed.substance_use:
+            report.skipped.append((number, f"{parsed.name}: mental health only, no substance use"))
+            continue
+        levels = [level for level in wanted_levels if level in parsed.levels]
+        if not levels:
+            what = "intensive outpatient" if not all_levels else "IOP, PHP or outpatient"
+            report.skipped.append((number, f"{parsed.name}: no {what} treatment"))
+            continue
+
+        try:
+            with transaction.atomic():
+                action, p_created, p_updated = _write_row(parsed, levels, lookups, now)
+                if dry_run:
+                    transaction.set_rollback(True)
+        except DatabaseError as exc:
+            report.failed.append((number, f"database refused the row: {exc}"))
+            continue
+        report.unmapped.update(parsed.unmapped)
+        report.programs_created += p_created
+        report.programs_updated += p_updated
+        if action == "create":
+            report.created += 1
+        elif action == "update":
+            report.updated += 1
+        else:
+            report.unchanged += 1
+        level_names = ", ".join(str(level) for level in levels)
+        report.actions.append((number, action, f"{parsed.name} ({level_names})"))
+    for (kind, slug), count in lookups.missing.items():
+        report.unmapped[(f"lookup {M2M_KINDS[kind][0]}", f"{slug} (missing from the list)")] += (
+            count
+        )
+    if progress and total >= PROGRESS_EVERY:
+        progress(total, total)
+    return report
