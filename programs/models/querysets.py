@@ -4,6 +4,8 @@ The results page, the detail and compare pages, the CSV export and the JSON API 
 methods, so that what a page shows and how many queries it costs are decided in one place.
 """
 
+import math
+
 from django.db import models
 from django.db.models import Prefetch
 
@@ -41,3 +43,92 @@ class ProgramQuerySet(models.QuerySet):
             "facility__languages",
             "facility__accreditations",
         )
+
+    # --- Search (programs/filters.py turns a query string into these calls) -------------------
+
+    def near(self, latitude: float, longitude: float, miles: float, state: str = ""):
+        """Programs within ``miles`` of a point, plus virtual programs in the searcher's state.
+
+        A bounding box on the facility's coordinates (indexed) discards far rows first; the
+        exact great-circle (haversine) distance is then computed in SQL that runs on SQLite and
+        PostgreSQL alike. Each program gets ``distance`` in miles, or None for a virtual
+        program that is only listed because it serves the searcher's state.
+        """
+        from django.db.models import Case, F, FloatField, Q, Value, When
+        from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+
+        from programs.geo import EARTH_RADIUS_MILES, bounding_box
+
+        from .choices import Format
+
+        box = bounding_box(latitude, longitude, miles)
+        lat = Radians(F("facility__latitude"))
+        half_dlat = (lat - Value(math.radians(latitude))) / 2
+        half_dlon = (Radians(F("facility__longitude")) - Value(math.radians(longitude))) / 2
+        a = Power(Sin(half_dlat), 2) + Value(math.cos(math.radians(latitude))) * Cos(lat) * Power(
+            Sin(half_dlon), 2
+        )
+        # Rounding can push `a` a hair above 1, outside ASin's domain.
+        distance = Value(2 * EARTH_RADIUS_MILES) * ASin(
+            Sqrt(Least(a, Value(1.0), output_field=FloatField()))
+        )
+        within = Q(
+            facility__latitude__range=(box.min_lat, box.max_lat),
+            facility__longitude__range=(box.min_lon, box.max_lon),
+            found_distance__lte=miles,
+        )
+        virtual_here = Q(format=Format.VIRTUAL, facility__state=state) if state else Q(pk__in=[])
+        return (
+            self.alias(found_distance=distance)
+            .filter(within | virtual_here)
+            .annotate(
+                distance=Case(
+                    When(within, then=F("found_distance")),
+                    default=Value(None),
+                    output_field=FloatField(),
+                )
+            )
+        )
+
+    def search(self, text: str):
+        """Programs matching free text in program or facility name, city or description.
+
+        On PostgreSQL: full-text search (English stemming, web-search syntax) annotated with
+        ``rank``. Elsewhere: every word must appear, case-insensitively, in one of the fields;
+        ``rank`` then counts the words found in the program or facility name.
+        """
+        from django.db import connection
+        from django.db.models import Case, IntegerField, Q, Value, When
+
+        words = text.split()[:12]
+        if not words:
+            return self
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = (
+                SearchVector("name", weight="A", config="english")
+                + SearchVector("facility__name", weight="A", config="english")
+                + SearchVector("facility__city", weight="B", config="english")
+                + SearchVector("description", weight="C", config="english")
+            )
+            query = SearchQuery(" ".join(words), search_type="websearch", config="english")
+            return (
+                self.alias(search_document=vector)
+                .filter(search_document=query)
+                .annotate(rank=SearchRank(vector, query))
+            )
+        fields = ("name", "facility__name", "facility__city", "description")
+        matches = self
+        rank = Value(0)
+        for word in words:
+            matches = matches.filter(
+                Q.create([(f"{field}__icontains", word) for field in fields], connector=Q.OR)
+            )
+            for field in fields[:2]:
+                rank = rank + Case(
+                    When(**{f"{field}__icontains": word}, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+        return matches.annotate(rank=rank)

@@ -1,14 +1,40 @@
-"""The home page and the results list."""
+"""The home page and the results list.
 
+A results page whose query string we cannot understand (an unknown ZIP code, a radius that is
+not offered, a choice that does not exist) answers 400 with the form, a message next to the
+field and no results: showing programs for a question we did not understand would mislead.
+A page number past the end shows the last page; one that is not a number shows the first.
+"""
+
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from programs.filters import SORT_CHOICES, ProgramFilter
 from programs.models import Program
+
+PER_PAGE = 20
 
 
 def home(request):
-    return render(request, "programs/home.html")
+    return render(request, "programs/home.html", {"form": ProgramFilter().form})
 
 
 def program_list(request):
-    programs = Program.objects.published().with_card_data()
-    return render(request, "programs/list.html", {"programs": programs})
+    programs = ProgramFilter(request.GET, queryset=Program.objects.published().with_card_data())
+    page = Paginator(programs.qs, PER_PAGE).get_page(request.GET.get("page"))
+    has_errors = bool(programs.errors)
+    sort_labels = dict(SORT_CHOICES)
+    context = {
+        "filter": programs,
+        "form": programs.form,
+        "page": page,
+        "place": programs.place,
+        "chips": programs.active_filters(),
+        "sort": programs.sort_key,
+        "sorts": [(key, sort_labels[key]) for key in programs.sort_options],
+        "has_errors": has_errors,
+        "shows_demo": any(program.is_demo for program in page.object_list),
+    }
+    if not has_errors and not page.object_list:
+        context["relaxations"] = programs.relaxations()
+    return render(request, "programs/list.html", context, status=400 if has_errors else 200)

@@ -1,0 +1,535 @@
+"""Turn a results-page query string into a filtered, sorted queryset of programs.
+
+One entry point serves the results page, the CSV export and the JSON API alike::
+
+    programs = ProgramFilter(request.GET, queryset=Program.objects.published())
+    programs.is_valid()  # False: programs.errors says which parameter and why
+    programs.qs          # filtered and sorted; empty when a parameter is invalid
+
+Parameter names are short and readable (README, "Search parameters"). Filters on lists (payment,
+modalities...) keep a program only when it *reported* the value: an unreported fact never counts
+as a match, and never as a mismatch shown to the family as a "no".
+"""
+
+import re
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, F, OuterRef, Q
+from django.http import QueryDict
+from django_filters import fields as filter_fields
+
+from programs import geo
+from programs.models import (
+    US_STATES,
+    Accreditation,
+    Availability,
+    Condition,
+    ConditionSupport,
+    ConditionSupportLevel,
+    Credential,
+    Facility,
+    Format,
+    Language,
+    LevelOfCare,
+    Medication,
+    Modality,
+    ModalityKind,
+    PaymentType,
+    Population,
+    Program,
+    Session,
+    StaffRole,
+)
+from programs.models.choices import WEEKDAY_ABBR
+
+RADIUS_CHOICES = [(str(miles), f"{miles} miles") for miles in (5, 10, 25, 50, 100)]
+DEFAULT_RADIUS = "25"
+DEFAULT_LEVELS = [LevelOfCare.IOP.value]
+DAY_CHOICES = [(abbr.lower(), abbr) for abbr in WEEKDAY_ABBR]
+DUAL_CHOICES = [
+    ("1", "Any reported level"),
+    ("2", "Capable or enhanced (at least screens and coordinates care)"),
+    ("3", "Enhanced (treats mental health on site)"),
+]
+SORT_CHOICES = [
+    ("distance", "Nearest first"),
+    ("relevance", "Best match for your words"),
+    ("name", "Facility name (A-Z)"),
+    ("verified", "Most recently verified"),
+    ("hours", "Fewest hours per week"),
+]
+# Ties are broken by name and then id, so pages never overlap or skip a program.
+_TIEBREAK = ("facility__name", "name", "pk")
+_ORDERINGS = {
+    "distance": (F("distance").asc(nulls_last=True), *_TIEBREAK),
+    "relevance": (F("rank").desc(nulls_last=True), *_TIEBREAK),
+    "name": _TIEBREAK,
+    "verified": (F("facility__last_verified").desc(nulls_last=True), *_TIEBREAK),
+    "hours": (F("hours_per_week").asc(nulls_last=True), *_TIEBREAK),
+}
+_SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
+
+
+# --- Form fields and filters that this page needs beyond django-filter's own ----------------
+
+
+class PlaceField(forms.CharField):
+    """A ZIP code or "City, ST", cleaned to a geo.Place."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        place = geo.resolve(value)
+        if place is None:
+            raise ValidationError(
+                "We could not find that place. Enter a 5-digit US ZIP code (like 22903) "
+                'or a city and state (like "Charlottesville, VA").',
+                code="unknown_place",
+            )
+        return place
+
+
+class PlaceFilter(django_filters.CharFilter):
+    field_class = PlaceField
+
+
+class SlugModelChoiceField(filter_fields.ModelChoiceField):
+    # Check the shape before the database sees it: some databases reject odd bytes outright.
+    def to_python(self, value):
+        if value not in self.empty_values and not _SLUG_RE.match(str(value)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class SlugModelMultipleChoiceField(filter_fields.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value:
+            if not _SLUG_RE.match(str(item)):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(item)[:40]},
+                )
+        return super()._check_values(value)
+
+
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    """One row of a lookup table, chosen by its slug (``?payment=medicaid``)."""
+
+    field_class = SlugModelChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+
+class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Several rows of a lookup table by slug (``?modality=cbt&modality=dbt``), as checkboxes."""
+
+    field_class = SlugModelMultipleChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        # The filter methods use EXISTS subqueries, which never duplicate rows.
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+
+class CheckFilter(django_filters.Filter):
+    """A checkbox (``?evening=1``): ticked keeps programs matching ``condition``; unticked
+    does not filter at all (it never means "programs without")."""
+
+    field_class = forms.BooleanField
+
+    def __init__(self, condition: Q, *args, **kwargs):
+        self.condition = condition
+        # Ticked sends "?evening=1" rather than the browser's default "on".
+        kwargs.setdefault("widget", forms.CheckboxInput(attrs={"value": "1"}))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return qs.filter(self.condition) if value else qs
+
+
+def _has_staff(**credential) -> Q:
+    return Q(Exists(StaffRole.objects.filter(program=OuterRef("pk"), **credential)))
+
+
+def _has_modality_kind(kind: str) -> Q:
+    return Q(
+        Exists(Modality.objects.filter(programs=OuterRef("pk"), kind=kind)),
+    )
+
+
+class SearchForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+# --- The FilterSet ----------------------------------------------------------------------------
+
+
+class ProgramFilter(django_filters.FilterSet):
+    # Where
+    near = PlaceFilter(
+        label="ZIP code or city, state",
+        method="filter_near",
+        max_length=100,
+        help_text='For example 22903 or "Charlottesville, VA".',
+    )
+    radius = django_filters.ChoiceFilter(
+        label="Distance",
+        choices=RADIUS_CHOICES,
+        empty_label=None,
+        initial=DEFAULT_RADIUS,
+        method="filter_nothing",  # read by filter_near
+    )
+    q = django_filters.CharFilter(
+        label="Words to look for",
+        method="filter_text",
+        max_length=200,
+        help_text="Searches program and facility names, cities and descriptions.",
+    )
+    state = django_filters.ChoiceFilter(
+        label="State", field_name="facility__state", choices=US_STATES, empty_label="Any state"
+    )
+
+    # Schedule
+    evening = CheckFilter(Q(has_evening=True), label="Evening sessions (start 4 pm or later)")
+    weekend = CheckFilter(Q(has_weekend=True), label="Weekend sessions")
+    days = django_filters.MultipleChoiceFilter(
+        distinct=False,
+        label="Days you can attend",
+        choices=DAY_CHOICES,
+        method="filter_days",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Shows programs with a track whose sessions all fall on these days.",
+    )
+    max_hours = django_filters.NumberFilter(
+        label="At most this many hours a week",
+        field_name="hours_per_week",
+        lookup_expr="lte",
+        min_value=1,
+        max_value=60,
+        max_digits=3,
+        decimal_places=1,
+        help_text="A typical IOP asks for 9 to 12 hours a week.",
+    )
+    format = django_filters.MultipleChoiceFilter(
+        distinct=False,
+        label="Format",
+        choices=[choice for choice in Format.choices if choice[0]],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    level = django_filters.MultipleChoiceFilter(
+        distinct=False,
+        label="Level of care",
+        field_name="level_of_care",
+        choices=LevelOfCare.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Intensive outpatient unless you choose otherwise.",
+    )
+
+    # Staff
+    physician = CheckFilter(
+        _has_staff(credential__is_physician=True, availability=Availability.ON_SITE),
+        label="Psychiatrist or physician on site",
+    )
+    prescriber = CheckFilter(
+        _has_staff(credential__is_prescriber=True),
+        label="Someone who can prescribe (on site or by referral)",
+    )
+    therapist = CheckFilter(
+        Q(individual_therapy=True), label="Individual therapy with a licensed therapist"
+    )
+    leader = SlugMultipleChoiceFilter(
+        label="Groups led by",
+        queryset=Credential.objects.all(),
+        method="filter_leader",
+        help_text="Programs where at least one of these leads groups.",
+    )
+
+    # Approach
+    modality = SlugMultipleChoiceFilter(
+        label="Treatment approaches",
+        queryset=Modality.objects.all(),
+        method="filter_modality",
+        help_text="Programs that offer every approach you tick.",
+    )
+    mat = CheckFilter(Q(offers_mat=True), label="Offers medication for addiction treatment (MAT)")
+    medication = SlugChoiceFilter(
+        label="Medication",
+        field_name="medications",
+        queryset=Medication.objects.all(),
+        empty_label="Any medication",
+    )
+    holistic = CheckFilter(
+        _has_modality_kind(ModalityKind.HOLISTIC),
+        label="Holistic options (yoga, meditation, art...)",
+    )
+    mutual_help = CheckFilter(
+        _has_modality_kind(ModalityKind.MUTUAL_HELP),
+        label="12-step or other mutual-help groups",
+    )
+
+    # Co-occurring mental-health conditions
+    condition = SlugMultipleChoiceFilter(
+        label="Treats on site",
+        queryset=Condition.objects.all(),
+        method="filter_condition",
+        help_text="Programs that treat every condition you tick on site, not by referral.",
+    )
+    dual = django_filters.ChoiceFilter(
+        label="Care for mental health alongside addiction",
+        choices=DUAL_CHOICES,
+        empty_label="Any",
+        method="filter_dual",
+    )
+
+    # Payment, who is served, language, accreditation, admission
+    payment = SlugChoiceFilter(
+        label="Payment",
+        field_name="facility__payment_types",
+        queryset=PaymentType.objects.all(),
+        empty_label="Any payment",
+    )
+    population = SlugChoiceFilter(
+        label="Who it serves",
+        field_name="populations",
+        queryset=Population.objects.all(),
+        empty_label="Anyone",
+    )
+    language = SlugChoiceFilter(
+        label="Language spoken by staff",
+        field_name="facility__languages",
+        queryset=Language.objects.all(),
+        empty_label="Any language",
+    )
+    accreditation = SlugChoiceFilter(
+        label="License or accreditation",
+        field_name="facility__accreditations",
+        queryset=Accreditation.objects.all(),
+        empty_label="Any",
+    )
+    accepting = CheckFilter(Q(accepting_new_clients=True), label="Accepting new clients")
+    facility = SlugChoiceFilter(
+        label="Facility",
+        field_name="facility",
+        queryset=Facility.objects.filter(is_published=True),
+        widget=forms.HiddenInput,
+    )
+
+    sort = django_filters.ChoiceFilter(
+        label="Sort by", choices=SORT_CHOICES, empty_label=None, method="filter_nothing"
+    )
+
+    class Meta:
+        model = Program
+        fields: list[str] = []
+        form = SearchForm
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Keep what the visitor sent (for chips and links) apart from the defaults filled in.
+        self.params = _as_querydict(data)
+        if data is not None:
+            data = _with_defaults(self.params)
+        super().__init__(data, *args, **kwargs)
+
+    # --- Filter methods -----------------------------------------------------------------
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_near(self, queryset, name, place):
+        miles = int(self.form.cleaned_data.get("radius") or DEFAULT_RADIUS)
+        return queryset.near(place.latitude, place.longitude, miles, state=place.state)
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_days(self, queryset, name, value):
+        # A track fits when none of its sessions falls outside the chosen days. Programs
+        # without named tracks form one track (track = "").
+        days = [WEEKDAY_ABBR.index(day.capitalize()) for day in value]
+        outside = Session.objects.filter(
+            program=OuterRef("program"), track=OuterRef("track")
+        ).exclude(weekday__in=days)
+        fitting_track = Session.objects.filter(program=OuterRef("pk")).filter(~Exists(outside))
+        return queryset.filter(Exists(fitting_track))
+
+    def filter_leader(self, queryset, name, credentials):
+        # An empty selection arrives as an empty queryset, which django-filter does not skip.
+        if not credentials:
+            return queryset
+        return queryset.filter(
+            _has_staff(credential__in=list(credentials), leads_groups=True),
+        )
+
+    def filter_modality(self, queryset, name, modalities):
+        through = Program.modalities.through
+        for modality in modalities:
+            queryset = queryset.filter(
+                Exists(through.objects.filter(program=OuterRef("pk"), modality=modality))
+            )
+        return queryset
+
+    def filter_condition(self, queryset, name, conditions):
+        for condition in conditions:
+            queryset = queryset.filter(
+                Exists(
+                    ConditionSupport.objects.filter(
+                        program=OuterRef("pk"),
+                        condition=condition,
+                        support=ConditionSupportLevel.ON_SITE,
+                    )
+                )
+            )
+        return queryset
+
+    def filter_dual(self, queryset, name, value):
+        return queryset.filter(dual_diagnosis__gte=int(value))
+
+    # --- Sorting ------------------------------------------------------------------------
+
+    def filter_queryset(self, queryset):
+        if self.errors:
+            # Never show results for a question we did not understand.
+            return queryset.none()
+        queryset = super().filter_queryset(queryset)
+        return queryset.order_by(*_ORDERINGS[self.sort_key])
+
+    @property
+    def sort_key(self) -> str:
+        """The sort in effect: the one asked for when it applies, else the natural default
+        (nearest first with a place, best match with words, else by name)."""
+        cleaned = self.form.cleaned_data if self.form.is_valid() else {}
+        available = self.sort_options
+        asked = cleaned.get("sort")
+        return asked if asked in available else available[0]
+
+    @property
+    def sort_options(self) -> list[str]:
+        """The sorts that make sense for this search, the default first."""
+        cleaned = self.form.cleaned_data if self.form.is_valid() else {}
+        options = []
+        if cleaned.get("near"):
+            options.append("distance")
+        if cleaned.get("q", "").split():
+            options.append("relevance")
+        return options + ["name", "verified", "hours"]
+
+    @property
+    def place(self) -> "geo.Place | None":
+        return self.form.cleaned_data.get("near") if self.form.is_valid() else None
+
+    # --- Active filters, each removable -------------------------------------------------
+
+    def active_filters(self) -> list["Chip"]:
+        """One chip per filter value the visitor chose, with the query string without it."""
+        self.form.is_valid()
+        cleaned = getattr(self.form, "cleaned_data", {})
+        chips = []
+        for name in self.filters:
+            if name in ("radius", "sort") or not self.params.getlist(name):
+                continue
+            if name == "level" and self.params.getlist(name) == DEFAULT_LEVELS:
+                continue
+            if name in self.form.errors:
+                label = f"{self.filters[name].label}: not understood"
+                chips.append(Chip(label, self._without(name)))
+                continue
+            chips.extend(self._chips_for(name, cleaned.get(name)))
+        return chips
+
+    def _chips_for(self, name: str, value) -> list["Chip"]:
+        if value in (None, "", [], False) or (hasattr(value, "exists") and not value):
+            return []
+        filter_ = self.filters[name]
+        if name == "near":
+            radius = self.form.cleaned_data.get("radius") or DEFAULT_RADIUS
+            return [Chip(f"Within {radius} miles of {value.label}", self._without("near"))]
+        if name == "q":
+            return [Chip(f"Words: \u201c{value}\u201d", self._without("q"))]
+        if isinstance(filter_, CheckFilter):
+            return [Chip(filter_.label, self._without(name))]
+        if name == "facility":
+            return [Chip(f"At {value.name}", self._without(name))]
+        if name == "max_hours":
+            return [Chip(f"At most {value.normalize():f} hours a week", self._without(name))]
+        prefix = _CHIP_PREFIX.get(name, "")
+        if isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
+            return [Chip(f"{prefix}{row}", self._without(name, row.slug)) for row in value]
+        if isinstance(filter_, django_filters.ModelChoiceFilter):
+            return [Chip(f"{prefix}{value}", self._without(name))]
+        labels = dict(filter_.extra["choices"])
+        values = value if isinstance(value, list) else [value]
+        return [Chip(f"{prefix}{labels[v]}", self._without(name, v)) for v in values]
+
+    def _without(self, name: str, value: str | None = None) -> str:
+        """This search's query string without one parameter (or one of its values)."""
+        params = self.params.copy()
+        params.pop("page", None)
+        if name == "near":
+            params.pop("radius", None)
+        if value is None:
+            params.pop(name, None)
+        else:
+            params.setlist(name, [v for v in params.getlist(name) if v != value])
+        return params.urlencode()
+
+    def relaxations(self) -> list[tuple["Chip", int]]:
+        """For an empty result: each active filter with how many programs its removal finds."""
+        return [
+            (chip, ProgramFilter(QueryDict(chip.query), queryset=self.queryset).qs.count())
+            for chip in self.active_filters()
+        ]
+
+
+_CHIP_PREFIX = {
+    "state": "In ",
+    "days": "Meets only on: ",
+    "leader": "Groups led by: ",
+    "medication": "Medication: ",
+    "condition": "Treats on site: ",
+    "dual": "Mental health care: ",
+    "payment": "Accepts: ",
+    "population": "Serves: ",
+    "language": "Staff speak: ",
+    "accreditation": "",
+}
+
+
+@dataclass(frozen=True)
+class Chip:
+    """An active filter as shown above the results; ``query`` is the search without it."""
+
+    label: str
+    query: str
+
+
+def _as_querydict(data) -> QueryDict:
+    """A mutable copy of the parameters; the API may pass a plain dict."""
+    if isinstance(data, QueryDict):
+        return data.copy()
+    params = QueryDict(mutable=True)
+    for key, value in (data or {}).items():
+        params.setlist(
+            key, [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+        )
+    return params
+
+
+def _with_defaults(params: QueryDict) -> QueryDict:
+    data = params.copy()
+    if not data.get("radius"):
+        data["radius"] = DEFAULT_RADIUS
+    # A facility's own page link lists all its programs; otherwise IOPs unless asked.
+    if not data.getlist("level") and not data.get("facility"):
+        data.setlist("level", DEFAULT_LEVELS)
+    return data

@@ -1,0 +1,154 @@
+"""Where a searcher is, and how far away a program is, without any outside service.
+
+US ZIP code centroids come from the ``zipcodes`` package, which ships its data inside the wheel,
+so a location lookup never leaves the server. The data is read once, on first use (about a
+second), into two dictionaries: ZIP -> place, and (city, state) -> the centroid of that city's
+ZIP codes.
+"""
+
+import math
+import re
+import threading
+from dataclasses import dataclass
+
+from programs.models import US_STATES
+
+EARTH_RADIUS_MILES = 3958.8
+MILES_PER_DEGREE_LATITUDE = math.pi * EARTH_RADIUS_MILES / 180
+
+_STATE_CODES = {code for code, _name in US_STATES}
+_STATE_BY_NAME = {name.lower(): code for code, name in US_STATES}
+_ZIP_RE = re.compile(r"^(\d{5})(?:-\d{4})?$")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A point a search is centred on: a ZIP code's or a city's centroid."""
+
+    label: str
+    latitude: float
+    longitude: float
+    state: str
+
+
+_lock = threading.Lock()
+_by_zip: dict[str, Place] | None = None
+_by_city: dict[tuple[str, str], Place] | None = None
+
+
+def _load() -> tuple[dict[str, Place], dict[tuple[str, str], Place]]:
+    global _by_zip, _by_city
+    if _by_zip is not None and _by_city is not None:
+        return _by_zip, _by_city
+    with _lock:
+        if _by_zip is None or _by_city is None:
+            import zipcodes
+
+            by_zip: dict[str, Place] = {}
+            city_points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+            city_names: dict[tuple[str, str], str] = {}
+            for row in zipcodes.list_all():
+                try:
+                    lat, lon = float(row["lat"]), float(row["long"])
+                except (TypeError, ValueError):
+                    continue
+                state, city = row["state"], row["city"]
+                by_zip[row["zip_code"]] = Place(
+                    f"{row['zip_code']} ({city}, {state})", lat, lon, state
+                )
+                # Retired ZIP codes still resolve on their own, but do not pull a city's centre.
+                if row.get("active", True):
+                    key = (_normalise_city(city), state)
+                    city_points.setdefault(key, []).append((lat, lon))
+                    city_names.setdefault(key, city)
+            by_city = {
+                key: Place(
+                    f"{city_names[key]}, {key[1]}",
+                    sum(p[0] for p in points) / len(points),
+                    sum(p[1] for p in points) / len(points),
+                    key[1],
+                )
+                for key, points in city_points.items()
+            }
+            _by_zip, _by_city = by_zip, by_city
+    return _by_zip, _by_city
+
+
+def _normalise_city(city: str) -> str:
+    city = re.sub(r"\s+", " ", city.strip().lower())
+    # "St. Louis" and "St Louis", "Saint Louis" all mean the same city.
+    return re.sub(r"^(saint|st\.?)\s", "st ", city)
+
+
+def lookup_zip(zip_code: str) -> Place | None:
+    """The centroid of a five-digit ZIP code (a ZIP+4 is read as its first five digits)."""
+    match = _ZIP_RE.match(zip_code.strip())
+    if not match:
+        return None
+    return _load()[0].get(match.group(1))
+
+
+def lookup_city(city: str, state: str) -> Place | None:
+    """The centroid of a city's ZIP codes; the state is a two-letter code or a full name."""
+    state = state.strip().rstrip(".").strip()
+    code = state.upper() if state.upper() in _STATE_CODES else _STATE_BY_NAME.get(state.lower())
+    if not code:
+        return None
+    return _load()[1].get((_normalise_city(city), code))
+
+
+def resolve(text: str) -> Place | None:
+    """A place from what a person typed: a ZIP code or "City, ST". None when unknown."""
+    text = (text or "").strip()
+    if not text or len(text) > 100:
+        return None
+    if text[:1].isdigit():
+        return lookup_zip(text)
+    # "Charlottesville, VA", "Charlottesville, Virginia", or without the comma
+    # ("New York NY", "Charleston West Virginia"): try the last one to three words as the state.
+    if "," in text:
+        city, _, state = text.rpartition(",")
+        return lookup_city(city, state) if city.strip() else None
+    words = text.split()
+    for size in (1, 2, 3):
+        if len(words) > size:
+            place = lookup_city(" ".join(words[:-size]), " ".join(words[-size:]))
+            if place:
+                return place
+    return None
+
+
+def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in miles between two points given in degrees."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True)
+class BoundingBox:
+    min_lat: float
+    max_lat: float
+    min_lon: float
+    max_lon: float
+
+
+def bounding_box(lat: float, lon: float, miles: float) -> BoundingBox:
+    """A latitude/longitude box that contains every point within ``miles`` of (lat, lon).
+
+    It lets the database discard far-away rows with an index before computing exact
+    distances. Near a pole or across the 180th meridian it simply spans all longitudes.
+    """
+    dlat = miles / MILES_PER_DEGREE_LATITUDE
+    min_lat, max_lat = max(-90.0, lat - dlat), min(90.0, lat + dlat)
+    # The widest point of the circle is towards the pole, so use the larger |latitude|.
+    widest = max(abs(min_lat), abs(max_lat))
+    cos_lat = math.cos(math.radians(widest))
+    if cos_lat < 1e-6:
+        return BoundingBox(min_lat, max_lat, -180.0, 180.0)
+    dlon = miles / (MILES_PER_DEGREE_LATITUDE * cos_lat)
+    if dlon >= 180 or lon - dlon < -180 or lon + dlon > 180:
+        return BoundingBox(min_lat, max_lat, -180.0, 180.0)
+    return BoundingBox(min_lat, max_lat, lon - dlon, lon + dlon)
