@@ -248,7 +248,7 @@ def build_rows(programs, conditions, distances: dict | None = None) -> list[RowG
         return [fact(program) for program in programs]
 
     def hours(p):
-        return f"{p.hours_per_week:g} hours" if p.hours_per_week is not None else None
+        return f"{float(p.hours_per_week):g} hours" if p.hours_per_week is not None else None
 
     def length(p):
         return f"{p.typical_length_weeks} weeks" if p.typical_length_weeks else None
