@@ -1,13 +1,16 @@
 from django.urls import path
 
-from programs.views import compare, detail, health, search
+from programs.views import api, compare, detail, export, health, search
 
 app_name = "programs"
 
 urlpatterns = [
     path("", search.home, name="home"),
     path("programs/", search.program_list, name="list"),
+    path("programs/export.csv", export.export_csv, name="export_csv"),
     path("programs/<slug:slug>/", detail.program_detail, name="detail"),
     path("compare/", compare.compare, name="compare"),
     path("healthz", health.healthz, name="healthz"),
+    path("api/programs/", api.program_list, name="api_list"),
+    path("api/programs/<str:slug>/", api.program_detail, name="api_detail"),
 ]

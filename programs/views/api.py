@@ -1,0 +1,144 @@
+"""A read-only JSON API: `/api/programs/` (the results page's search) and `/api/programs/<slug>/`.
+
+The list takes the results page's own parameters, read by the same ``ProgramFilter`` on the
+same ``published()`` programs, plus ``page`` and ``page_size``. Input is checked strictly:
+a parameter we do not know, a repeated single-value parameter or a value the filters reject
+answers 400 with a JSON body saying which and why, so a typo never silently widens a search.
+Facts that were not reported are ``null``, never ``false`` (see ``programs.serializers``).
+"""
+
+import re
+from functools import wraps
+
+import django_filters
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+
+from programs.filters import ProgramFilter
+from programs.models import Program
+from programs.serializers import program_data
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+PAGING_PARAMETERS = ("page", "page_size")
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,220}$")
+_WHOLE_NUMBER = re.compile(r"^[0-9]{1,9}$")
+_MULTI_VALUE = (django_filters.MultipleChoiceFilter, django_filters.ModelMultipleChoiceFilter)
+
+
+def _error(status: int, message: str, **details) -> JsonResponse:
+    return JsonResponse({"error": message, **details}, status=status)
+
+
+def json_get_only(view):
+    """GET and HEAD only; anything else is a JSON 405 (the API never answers with HTML)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = _error(405, f"{request.method} is not allowed; this API is read-only.")
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _positive_int(params, name: str, default: int, maximum: int | None = None):
+    """(value, None) or (None, error message)."""
+    raw = params.get(name)
+    if raw is None:
+        return default, None
+    if not _WHOLE_NUMBER.match(raw) or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
+        limit = f"between 1 and {maximum}" if maximum else "a whole number of 1 or more"
+        return None, f"{name} must be {limit}, not {raw[:40]!r}."
+    return int(raw), None
+
+
+def _page_url(request, number: int) -> str:
+    params = request.GET.copy()
+    params["page"] = str(number)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+@json_get_only
+def program_list(request):
+    params = request.GET
+    known = set(ProgramFilter.base_filters) | set(PAGING_PARAMETERS)
+    unknown = sorted(name for name in params if name not in known)
+    if unknown:
+        return _error(
+            400,
+            "Unknown parameters: " + ", ".join(name[:40] for name in unknown) + ".",
+            unknown_parameters=[name[:40] for name in unknown],
+            allowed_parameters=sorted(known),
+        )
+    repeated = sorted(
+        name
+        for name in params
+        if len(params.getlist(name)) > 1
+        and not isinstance(ProgramFilter.base_filters.get(name), _MULTI_VALUE)
+    )
+    if repeated:
+        return _error(
+            400,
+            "These parameters take one value: " + ", ".join(repeated) + ".",
+            repeated_parameters=repeated,
+        )
+    page_number, page_error = _positive_int(params, "page", 1)
+    page_size, size_error = _positive_int(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    if page_error or size_error:
+        return _error(400, " ".join(filter(None, (page_error, size_error))))
+
+    search = {name: params.getlist(name) for name in params if name not in PAGING_PARAMETERS}
+    programs = ProgramFilter(search, queryset=Program.objects.published().with_detail_data())
+    if programs.errors:
+        return _error(
+            400,
+            "Some parameters have values we cannot use.",
+            errors={
+                name: [error["message"] for error in errors]
+                for name, errors in programs.errors.get_json_data().items()
+            },
+        )
+
+    paginator = Paginator(programs.qs, page_size)
+    if page_number > max(paginator.num_pages, 1):
+        return _error(
+            404,
+            f"There is no page {page_number}; this search has {paginator.num_pages} "
+            f"page{'s' if paginator.num_pages != 1 else ''}.",
+        )
+    page = paginator.page(page_number)
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    return JsonResponse(
+        {
+            "count": paginator.count,
+            "page": page.number,
+            "page_size": page_size,
+            "num_pages": paginator.num_pages,
+            "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
+            "previous": (
+                _page_url(request, page.previous_page_number()) if page.has_previous() else None
+            ),
+            "results": [program_data(program, base_url=base_url) for program in page],
+        }
+    )
+
+
+@json_get_only
+def program_detail(request, slug):
+    if request.GET:
+        names = sorted(name[:40] for name in request.GET)
+        return _error(
+            400,
+            "This address takes no parameters: " + ", ".join(names) + ".",
+            unknown_parameters=names,
+        )
+    program = None
+    if _SLUG.match(slug):
+        program = Program.objects.published().with_detail_data().filter(slug=slug).first()
+    if program is None:
+        return _error(404, f"No published program has the slug {slug[:100]!r}.")
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    return JsonResponse(program_data(program, base_url=base_url))

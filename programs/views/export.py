@@ -1,0 +1,58 @@
+"""`/programs/export.csv`: the current search as a spreadsheet, every page of it.
+
+The query string is the results page's own, read by the same ``ProgramFilter`` on the same
+``published()`` programs, so the file holds exactly the programs the page lists, in its order.
+Rows are streamed, and read from the database in chunks with their related facts prefetched
+per chunk: the number of queries depends on the number of chunks, not of programs.
+"""
+
+import csv
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from programs.filters import ProgramFilter
+from programs.models import Program
+from programs.serializers import csv_header, csv_row
+
+CHUNK_SIZE = 500
+
+
+class _Echo:
+    """A file-like object whose write() hands back the line, for csv.writer when streaming."""
+
+    def write(self, value):
+        return value
+
+
+@require_safe
+def export_csv(request):
+    programs = ProgramFilter(request.GET, queryset=Program.objects.published().with_detail_data())
+    if programs.errors:
+        problems = "\n".join(
+            f"- {programs.filters[name].label if name in programs.filters else name}: "
+            + " ".join(messages)
+            for name, messages in programs.errors.items()
+        )
+        return HttpResponse(
+            "We could not understand part of this search, so there is nothing to download.\n"
+            f"{problems}\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+
+    with_distance = programs.place is not None
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    writer = csv.writer(_Echo())
+
+    def lines():
+        # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
+        yield "\ufeff" + writer.writerow(csv_header(with_distance=with_distance))
+        for program in programs.qs.iterator(chunk_size=CHUNK_SIZE):
+            yield writer.writerow(csv_row(program, base_url=base_url, with_distance=with_distance))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    filename = f"iop-finder-programs-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

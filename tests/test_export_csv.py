@@ -1,0 +1,220 @@
+"""The CSV download /programs/export.csv: the page's search, every page of it, honest cells."""
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from programs.models import DualDiagnosis, Format, LevelOfCare, Source
+from programs.serializers import CSV_NOT_REPORTED
+from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
+
+pytestmark = pytest.mark.django_db
+
+URL = "/programs/export.csv"
+SAMPLE = Path(settings.BASE_DIR) / "fixtures" / "findtreatment" / "locator-sample.json"
+QUERIES = [
+    "",
+    "near=22903",
+    "near=22903&radius=100&sort=hours",
+    "mat=1",
+    "payment=medicaid",
+    "level=iop&level=php&sort=name",
+    "q=evening",
+    "evening=1&near=Charlottesville%2C+VA",
+]
+
+
+@pytest.fixture
+def listings():
+    """Curated, demo, far away, other levels, unpublished: what a search must tell apart."""
+    full = make_facility(name="Blue Ridge Recovery", payment=("medicaid", "self-pay"))
+    make_program(
+        name="Evening IOP",
+        facility=full,
+        sessions=EVENING_MON_WED_THU,
+        staff={"psychiatrist": "on_site"},
+        conditions={"depression": "on_site"},
+        modalities=("cbt",),
+        medications=("buprenorphine",),
+        offers_mat=True,
+        individual_therapy=True,
+        drug_testing=False,
+        dual_diagnosis=DualDiagnosis.ENHANCED,
+        format=Format.HYBRID,
+    )
+    make_program(name="Day PHP", facility=full, level_of_care=LevelOfCare.PHP)
+    make_program(name="Bare IOP", facility=make_facility(name="Quiet Street Clinic"))
+    make_program(
+        name="Demo IOP",
+        facility=make_facility(name="Imaginary Place", source=Source.DEMO, payment=("medicaid",)),
+        offers_mat=True,
+    )
+    make_program(
+        name="Far IOP",
+        facility=make_facility(name="Far Away", latitude=40.7, longitude=-74.0, state="NY"),
+    )
+    make_program(name="Hidden IOP", is_published=False)
+
+
+def download(client, query: str = "", status: int = 200):
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == status
+    return response
+
+
+def rows(response) -> list[dict]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def page_slugs(client, query: str) -> list[str]:
+    """Every program the results page finds for ``query``, across all its pages, in order."""
+    response = client.get(f"/programs/?{query}")
+    assert response.status_code == 200
+    return [program.slug for program in response.context["page"].paginator.object_list]
+
+
+def slug_of(row: dict) -> str:
+    return row["Page"].rstrip("/").rsplit("/", 1)[-1]
+
+
+def test_url_name_is_programs_export_csv():
+    assert reverse("programs:export_csv") == URL
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_csv_lists_the_same_programs_as_the_page_in_the_same_order(client, listings, query):
+    expected = page_slugs(client, query)
+    assert expected  # every query finds something, so the comparison means something
+
+    assert [slug_of(row) for row in rows(download(client, query))] == expected
+
+
+def test_csv_holds_every_page_of_results(client):
+    facility = make_facility()
+    for n in range(23):
+        make_program(name=f"Program {n:02}", facility=facility)
+    page = client.get("/programs/")
+    assert len(page.context["page"].object_list) < 23
+
+    found = rows(download(client))
+
+    assert len(found) == 23
+    assert [row["Program"] for row in found] == [f"Program {n:02}" for n in range(23)]
+
+
+def test_unknown_facts_are_not_reported_never_no(client, listings):
+    by_name = {row["Program"]: row for row in rows(download(client))}
+
+    bare = by_name["Bare IOP"]
+    for column in (
+        "Format",
+        "Hours per week",
+        "Evening sessions",
+        "Staff",
+        "Offers medication for addiction treatment",
+        "Medications",
+        "Individual therapy with a licensed therapist",
+        "Random drug and alcohol testing",
+        "Co-occurring (dual-diagnosis) capability",
+        "Payment accepted",
+        "Languages spoken by staff",
+        "Operated by",
+    ):
+        assert bare[column] == CSV_NOT_REPORTED, column
+    assert bare["Address line 2"] == ""
+
+    known = by_name["Evening IOP"]
+    assert known["Random drug and alcohol testing"] == "No"
+    assert known["Offers medication for addiction treatment"] == "Yes"
+    assert known["Individual therapy with a licensed therapist"] == "Yes"
+    assert known["Format"] == "Hybrid (in person and virtual)"
+    assert known["Hours per week"] == "9"
+    assert known["Days"] == "Mon; Wed; Thu"
+    assert known["Payment accepted"] == "Medicaid; Self-pay (cash)"
+    assert known["Staff"] == "Psychiatrist (MD/DO) (on site)"
+    assert known["Co-occurring conditions"] == "Depression: treated on site"
+    assert known["Last verified by a person"] == date(2026, 10, 1).isoformat()
+
+
+def test_demo_listings_are_marked_fictional(client, listings):
+    by_name = {row["Program"]: row for row in rows(download(client))}
+
+    assert by_name["Demo IOP"]["Fictional demo listing"] == "Yes"
+    assert by_name["Evening IOP"]["Fictional demo listing"] == "No"
+
+
+def test_csv_is_a_dated_attachment_with_readable_column_names(client, listings):
+    response = download(client)
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="iop-finder-programs-')
+    header = rows(response)[0].keys()
+    assert {"Program", "Facility", "Phone", "Payment accepted", "Source"} <= set(header)
+    assert "Distance (miles)" not in header
+
+
+def test_distance_column_appears_when_searching_near_a_place(client, listings):
+    found = rows(download(client, "near=22903"))
+
+    assert found
+    assert all(float(row["Distance (miles)"]) < 25 for row in found)
+
+
+def test_a_search_the_page_cannot_understand_answers_400_with_a_message(client, listings):
+    response = download(client, "near=zzzzz&max_hours=abc", status=400)
+
+    text = response.content.decode()
+    assert response["Content-Type"].startswith("text/plain")
+    assert "ZIP code or city, state" in text
+    assert "At most this many hours a week" in text
+
+
+def test_cells_that_start_like_a_formula_cannot_run_in_a_spreadsheet(client):
+    make_program(name="=HYPERLINK(1)")
+
+    (row,) = rows(download(client))
+
+    assert row["Program"] == "'=HYPERLINK(1)"
+
+
+def test_imported_listings_appear_next_to_curated_ones_with_their_source(client, listings):
+    call_command("import_findtreatment", str(SAMPLE), stdout=io.StringIO())
+
+    by_source = {}
+    for row in rows(download(client, "near=22903&radius=50")):
+        by_source.setdefault(row["Source"], []).append(row)
+
+    imported = by_source["National treatment locator (FindTreatment.gov)"]
+    assert len(imported) == 5
+    assert {row["Last verified by a person"] for row in imported} == {CSV_NOT_REPORTED}
+    assert all(row["Imported from source on"] for row in imported)
+    assert "IOP Finder curator" in by_source
+
+
+def test_query_count_does_not_grow_with_the_number_of_programs(
+    client, listings, django_assert_max_num_queries
+):
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            rows(download(client, "near=22903"))
+        return len(queries)
+
+    few = count_queries()
+    for n in range(15):
+        make_program(name=f"More {n}", staff={"lcsw": "on_site"}, modalities=("dbt",))
+    assert count_queries() == few
+    with django_assert_max_num_queries(20):
+        rows(download(client, "near=22903"))
+
+
+def test_only_get_is_allowed(client):
+    assert client.post(URL).status_code == 405
