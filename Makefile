@@ -43,5 +43,10 @@ serve-production: setup
 	$(PYTHON) manage.py collectstatic --noinput
 	$(BIN)/gunicorn iopfinder.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2}
 
+## make benchmark: 25,000 synthetic programs on scratch SQLite and PostgreSQL databases;
+## prints the figures and writes docs/benchmarks.md (see README, "Benchmark")
+benchmark: setup
+	$(PYTHON) manage.py benchmark $(BENCHMARK_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache
