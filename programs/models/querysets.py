@@ -93,31 +93,41 @@ class ProgramQuerySet(models.QuerySet):
     def search(self, text: str):
         """Programs matching free text in program or facility name, city or description.
 
-        On PostgreSQL: full-text search (English stemming, web-search syntax) annotated with
-        ``rank``. Elsewhere: every word must appear, case-insensitively, in one of the fields;
-        ``rank`` then counts the words found in the program or facility name.
+        On PostgreSQL: full-text search with English stemming, every word required and each
+        read as a prefix (so "counsel" finds "counseling" and "Charlottes" finds
+        "Charlottesville"), annotated with ``rank``. Elsewhere: every word must appear,
+        case-insensitively, in one of the fields; ``rank`` then counts the words found in the
+        program or facility name.
         """
+        import re
+
         from django.db import connection
         from django.db.models import Case, IntegerField, Q, Value, When
 
-        words = text.split()[:12]
-        if not words:
-            return self
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
+            # Only letters and digits reach the query, so no user input is read as syntax.
+            words = re.findall(r"\w+", text)[:12]
+            if not words:
+                return self.annotate(rank=Value(0.0))
             vector = (
                 SearchVector("name", weight="A", config="english")
                 + SearchVector("facility__name", weight="A", config="english")
                 + SearchVector("facility__city", weight="B", config="english")
                 + SearchVector("description", weight="C", config="english")
             )
-            query = SearchQuery(" ".join(words), search_type="websearch", config="english")
+            query = SearchQuery(
+                " & ".join(f"{word}:*" for word in words), search_type="raw", config="english"
+            )
             return (
                 self.alias(search_document=vector)
                 .filter(search_document=query)
                 .annotate(rank=SearchRank(vector, query))
             )
+        words = text.split()[:12]
+        if not words:
+            return self.annotate(rank=Value(0))
         fields = ("name", "facility__name", "facility__city", "description")
         matches = self
         rank = Value(0)
