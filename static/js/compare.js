@@ -56,9 +56,13 @@
   }
 
   function urlFor(items) {
-    return compareUrl + "?" + items.map(function (item) {
+    var params = items.map(function (item) {
       return "p=" + encodeURIComponent(item.slug);
-    }).join("&");
+    });
+    // From a search near a place, the comparison shows distances from that place too.
+    var near = new URLSearchParams(window.location.search).get("near");
+    if (near) params.push("near=" + encodeURIComponent(near));
+    return compareUrl + "?" + params.join("&");
   }
 
   function countText(n) {
