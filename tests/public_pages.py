@@ -6,7 +6,7 @@ returns a name -> URL map covering every kind of page an anonymous visitor can r
 
 from django.urls import reverse
 
-from programs.models import Source
+from programs.models import LevelOfCare, Source
 from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
 
 PROGRAM_WEBSITE = "https://recovery-center.example.org/iop"
@@ -21,6 +21,7 @@ def make_public_pages() -> dict[str, str]:
     first = make_program(
         facility=facility,
         name="Evening IOP",
+        level_of_care=LevelOfCare.IOP,
         slug="evening-iop",
         sessions=EVENING_MON_WED_THU,
         staff={"lcsw": "on_site", "psychiatrist": "referral"},
@@ -35,13 +36,18 @@ def make_public_pages() -> dict[str, str]:
     second = make_program(
         facility=make_facility(name="Harbor Light Demo Clinic", source=Source.DEMO),
         name="Daytime IOP",
+        level_of_care=LevelOfCare.IOP,
         slug="daytime-iop",
         sessions=((1, "09:00", "12:00"), (3, "09:00", "12:00")),
     )
+    results = reverse("programs:list")
     return {
         "home": reverse("programs:home"),
-        "results": reverse("programs:list"),
+        "results": f"{results}?near=22903&radius=25",
+        # Anchorage, Alaska: a real ZIP code with no program within reach.
+        "empty-results": f"{results}?near=99501&radius=5",
         "detail": first.get_absolute_url(),
         "detail-sparse": second.get_absolute_url(),
+        "compare": f"{reverse('programs:compare')}?p={first.slug}&p={second.slug}",
         "not-found": "/no-such-page/",
     }

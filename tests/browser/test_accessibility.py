@@ -1,0 +1,137 @@
+"""Accessibility of every public page type, on a desktop screen and a 360-px phone.
+
+axe-core (shipped by axe-playwright-python) checks the WCAG 2.1 A and AA rules; our own checks
+cover what axe leaves to people: the skip link comes first, headings do not skip a level, and
+the detail and compare tables have proper headers.
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.public_pages import make_public_pages
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def _patient_pages(request):
+    # The first search loads the offline ZIP code table, which takes a few seconds on a busy
+    # two-core CI machine; a slow page is not what these tests are about.
+    for name in ("page", "phone_page"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name).set_default_timeout(30_000)
+
+
+PAGE_TYPES = [
+    "home",
+    "results",
+    "empty-results",
+    "detail",
+    "detail-sparse",
+    "compare",
+    "not-found",
+]
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+# Runs in the page; returns a list of problems in plain words.
+STRUCTURE_CHECKS = """
+() => {
+  const problems = [];
+  const focusable = document.querySelectorAll(
+    'a[href], button, input:not([type="hidden"]), select, textarea, [tabindex]:not([tabindex="-1"])'
+  );
+  const first = focusable[0];
+  if (!first || !first.matches('a.skip-link[href="#main"]')) {
+    problems.push('the first focusable element is not the skip link to #main');
+  }
+  if (document.querySelectorAll('main#main').length !== 1) {
+    problems.push('not exactly one <main id="main">');
+  }
+  if (!document.querySelector('body > header')) problems.push('no page header (banner)');
+  if (!document.querySelector('body > footer')) problems.push('no page footer (contentinfo)');
+  for (const nav of document.querySelectorAll('nav')) {
+    if (!nav.getAttribute('aria-label') && !nav.getAttribute('aria-labelledby')) {
+      problems.push('a <nav> without a label');
+    }
+  }
+  const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+    .filter((h) => h.getClientRects().length > 0 || h.closest('.visually-hidden'));
+  const h1s = headings.filter((h) => h.tagName === 'H1');
+  if (h1s.length !== 1) problems.push(`${h1s.length} <h1> elements instead of one`);
+  let level = 0;
+  for (const h of headings) {
+    const next = Number(h.tagName[1]);
+    if (next > level + 1) {
+      problems.push(`heading "${h.textContent.trim()}" jumps from h${level} to h${next}`);
+    }
+    level = next;
+  }
+  for (const table of document.querySelectorAll('main table')) {
+    const name = table.querySelector('caption') || table.getAttribute('aria-label')
+      || table.getAttribute('aria-labelledby');
+    if (!name) problems.push('a table without a caption or label');
+    const headers = table.querySelectorAll('th');
+    if (headers.length === 0) problems.push('a table without header cells');
+    for (const th of headers) {
+      if (!th.getAttribute('scope') && !th.id) {
+        problems.push(`table header "${th.textContent.trim()}" has no scope`);
+      }
+    }
+  }
+  return problems;
+}
+"""
+
+
+def axe_violations(page) -> list[str]:
+    results = Axe().run(page, options=WCAG_21_AA)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} -> "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+    ]
+
+
+def check_every_page(page) -> dict[str, list[str]]:
+    urls = make_public_pages()
+    problems = {}
+    for page_type in PAGE_TYPES:
+        page.goto(urls[page_type])
+        page.wait_for_load_state("networkidle")
+        found = axe_violations(page) + page.evaluate(STRUCTURE_CHECKS)
+        if found:
+            problems[page_type] = found
+    return problems
+
+
+def test_every_public_page_passes_wcag_21_aa_on_a_desktop_screen(page):
+    assert check_every_page(page) == {}
+
+
+def test_every_public_page_passes_wcag_21_aa_on_a_360_pixel_phone(phone_page):
+    assert check_every_page(phone_page) == {}
+
+
+def test_phone_pages_do_not_scroll_sideways(phone_page):
+    urls = make_public_pages()
+    too_wide = {}
+    for page_type in PAGE_TYPES:
+        phone_page.goto(urls[page_type])
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            too_wide[page_type] = width
+    assert too_wide == {}
+
+
+def test_the_checks_catch_an_unlabelled_field_and_a_skipped_heading(page):
+    """The checks above would fail if a page broke these rules."""
+    page.goto(make_public_pages()["not-found"])
+    page.evaluate(
+        """() => {
+          const main = document.querySelector('main');
+          main.insertAdjacentHTML('beforeend', '<h4>Deep</h4><input type="text" name="x">');
+        }"""
+    )
+
+    assert any(problem.startswith("label") for problem in axe_violations(page))
+    assert any("jumps from h1 to h4" in problem for problem in page.evaluate(STRUCTURE_CHECKS))
