@@ -181,7 +181,7 @@ class ProgramFilter(django_filters.FilterSet):
         label="ZIP code or city, state",
         method="filter_near",
         max_length=100,
-        help_text='For example 22903 or "Charlottesville, VA".',
+        help_text='For example 22903 or "Richmond, VA".',
     )
     radius = django_filters.ChoiceFilter(
         label="Distance",
@@ -194,7 +194,7 @@ class ProgramFilter(django_filters.FilterSet):
         label="Words to look for",
         method="filter_text",
         max_length=200,
-        help_text="Searches program and facility names, cities and descriptions.",
+        help_text="Names, cities and descriptions.",
     )
     state = django_filters.ChoiceFilter(
         label="State", field_name="facility__state", choices=US_STATES, empty_label="Any state"
@@ -442,7 +442,7 @@ class ProgramFilter(django_filters.FilterSet):
                 continue
             if name in self.form.errors:
                 label = f"{self.filters[name].label}: not understood"
-                chips.append(Chip(label, self._without(name)))
+                chips.append(Chip(label, self._without(name), name))
                 continue
             chips.extend(self._chips_for(name, cleaned.get(name)))
         return chips
@@ -453,23 +453,23 @@ class ProgramFilter(django_filters.FilterSet):
         filter_ = self.filters[name]
         if name == "near":
             radius = self.form.cleaned_data.get("radius") or DEFAULT_RADIUS
-            return [Chip(f"Within {radius} miles of {value.label}", self._without("near"))]
+            return [Chip(f"Within {radius} miles of {value.label}", self._without("near"), "near")]
         if name == "q":
-            return [Chip(f"Words: \u201c{value}\u201d", self._without("q"))]
+            return [Chip(f"Words: \u201c{value}\u201d", self._without("q"), "q")]
         if isinstance(filter_, CheckFilter):
-            return [Chip(filter_.label, self._without(name))]
+            return [Chip(filter_.label, self._without(name), name)]
         if name == "facility":
-            return [Chip(f"At {value.name}", self._without(name))]
+            return [Chip(f"At {value.name}", self._without(name), name)]
         if name == "max_hours":
-            return [Chip(f"At most {value.normalize():f} hours a week", self._without(name))]
+            return [Chip(f"At most {value.normalize():f} hours a week", self._without(name), name)]
         prefix = _CHIP_PREFIX.get(name, "")
         if isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
-            return [Chip(f"{prefix}{row}", self._without(name, row.slug)) for row in value]
+            return [Chip(f"{prefix}{row}", self._without(name, row.slug), name) for row in value]
         if isinstance(filter_, django_filters.ModelChoiceFilter):
-            return [Chip(f"{prefix}{value}", self._without(name))]
+            return [Chip(f"{prefix}{value}", self._without(name), name)]
         labels = dict(filter_.extra["choices"])
         values = value if isinstance(value, list) else [value]
-        return [Chip(f"{prefix}{labels[v]}", self._without(name, v)) for v in values]
+        return [Chip(f"{prefix}{labels[v]}", self._without(name, v), name) for v in values]
 
     def _without(self, name: str, value: str | None = None) -> str:
         """This search's query string without one parameter (or one of its values)."""
@@ -511,6 +511,7 @@ class Chip:
 
     label: str
     query: str
+    name: str = ""
 
 
 def _as_querydict(data) -> QueryDict:

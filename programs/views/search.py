@@ -24,12 +24,15 @@ def program_list(request):
     page = Paginator(programs.qs, PER_PAGE).get_page(request.GET.get("page"))
     has_errors = bool(programs.errors)
     sort_labels = dict(SORT_CHOICES)
+    chips = programs.active_filters()
     context = {
         "filter": programs,
         "form": programs.form,
         "page": page,
         "place": programs.place,
-        "chips": programs.active_filters(),
+        "chips": chips,
+        # Place and words sit above the panel; the panel's summary counts the rest.
+        "panel_filter_count": sum(chip.name not in ("near", "q") for chip in chips),
         "sort": programs.sort_key,
         "sorts": [(key, sort_labels[key]) for key in programs.sort_options],
         "has_errors": has_errors,
