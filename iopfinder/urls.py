@@ -7,3 +7,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("programs.urls")),
 ]
+
+handler500 = "programs.views.errors.server_error"

@@ -24,6 +24,7 @@ def broken_view(request):
 
 
 urlpatterns = [path("broken/", broken_view)]
+handler500 = "programs.views.errors.server_error"
 
 
 @pytest.mark.urls("tests.test_error_pages")
@@ -46,3 +47,30 @@ def test_server_error_page_renders_without_a_request_or_database(django_assert_n
 
     assert "Something went wrong on our side" in page
     assert 'href="/"' in page
+
+
+def test_the_site_uses_the_server_error_view_with_a_fallback():
+    from django.urls import get_resolver
+
+    from programs.views.errors import server_error
+
+    assert get_resolver("iopfinder.urls").resolve_error_handler(500) is server_error
+
+
+@pytest.mark.urls("tests.test_error_pages")
+def test_a_plain_error_page_is_shown_when_the_styled_one_cannot_be_rendered(settings, tmp_path):
+    # Manifest storage with no collected files: {% static %} in 500.html fails.
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/broken/")
+
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Something went wrong on our side" in page
+    assert "site.css" not in page
+    assert "something broke" not in page
