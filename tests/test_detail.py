@@ -177,6 +177,15 @@ def test_intake_questions_ask_only_about_the_missing_facts():
     assert not any("days and times" in question for question in questions)
 
 
+def test_intake_questions_ask_about_conditions_the_program_did_not_report(client):
+    program = rich_program()  # reports depression, PTSD and eating disorders only
+    questions = section(client.get(program.get_absolute_url()).content.decode(), "intake-questions")
+    assert "Do you treat ADHD, anxiety, bipolar disorder, personality disorders or psychotic" in (
+        questions
+    )
+    assert "depression" not in questions
+
+
 def test_contact_shows_the_facilitys_own_numbers_as_tel_links(client):
     program = rich_program()
     html = client.get(program.get_absolute_url()).content.decode()

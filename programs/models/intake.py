@@ -23,8 +23,12 @@ LOCATOR_FACTS = [
 ]
 
 
-def intake_questions(program) -> list[str]:
-    """Questions about every fact this program has not reported, in the order of the page."""
+def intake_questions(program, conditions=()) -> list[str]:
+    """Questions about every fact this program has not reported, in the order of the page.
+
+    ``conditions``: the co-occurring conditions the page lists; those the program has not
+    reported on are asked about together.
+    """
     facility = program.facility
     sessions = list(program.sessions.all())
     roles = list(program.staff_roles.all())
@@ -85,6 +89,14 @@ def intake_questions(program) -> list[str]:
         not supports and program.dual_diagnosis not in (None, DualDiagnosis.ADDICTION_ONLY),
         "Which mental-health conditions do you treat on site, and which do you refer out?",
     )
+    if supports and program.dual_diagnosis != DualDiagnosis.ADDICTION_ONLY:
+        reported = {support.condition_id for support in supports}
+        missing = [_in_sentence(c.name) for c in conditions if c.pk not in reported]
+        if missing:
+            listed = (
+                missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
+            )
+            questions.append(f"Do you treat {listed} here, by referral, or not at all?")
     ask(program.psychiatric_evaluation is None, "Is a psychiatric evaluation part of intake?")
     ask(
         program.medication_management is None,
@@ -109,6 +121,11 @@ def intake_questions(program) -> list[str]:
         "Are you taking new clients now, and how soon could I start?",
     )
     return questions
+
+
+def _in_sentence(name: str) -> str:
+    """A condition's name inside a sentence: lower case, except acronyms ("ADHD", "PTSD...")."""
+    return name if name.split()[0].isupper() else name[:1].lower() + name[1:]
 
 
 def facts_from_locator(program) -> list[str]:

@@ -3,6 +3,7 @@
 from datetime import datetime, time
 from decimal import Decimal
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -98,6 +99,10 @@ class Program(models.Model):
     days_mask = models.PositiveSmallIntegerField(
         default=0, editable=False, help_text="Bit n set when sessions run on weekday n (Mon=0)."
     )
+    # PostgreSQL only: the weighted full-text document (program and facility names, city,
+    # description) that search() matches and ranks through a GIN index. A database trigger
+    # (migration 0004) fills it on every write, bulk loads included. Always NULL on SQLite.
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = ProgramQuerySet.as_manager()
 
@@ -152,9 +157,9 @@ class Program(models.Model):
     def is_virtual_only(self) -> bool:
         return self.format == Format.VIRTUAL
 
-    def intake_questions(self) -> list[str]:
+    def intake_questions(self, conditions=()) -> list[str]:
         """A question to ask at intake for each fact this program has not reported."""
-        return intake_questions(self)
+        return intake_questions(self, conditions)
 
     def facts_from_locator(self) -> list[str]:
         """Which kinds of facts came from the national locator (empty for other sources)."""

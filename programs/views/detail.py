@@ -8,11 +8,12 @@ from programs.models import Condition, Program
 
 def program_detail(request, slug):
     program = get_object_or_404(Program.objects.published().with_detail_data(), slug=slug)
+    conditions = list(Condition.objects.all())
     context = {
         "program": program,
         "facility": program.facility,
-        "conditions": program.condition_table(Condition.objects.all()),
-        "questions": program.intake_questions(),
+        "conditions": program.condition_table(conditions),
+        "questions": program.intake_questions(conditions),
     }
     # Fictional listings are not offered to search engines as if they were real clinics.
     if not program.is_demo:
