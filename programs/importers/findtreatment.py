@@ -383,6 +383,7 @@ PROGRAM_FLAGS = (
 )
 
 PROGRESS_EVERY = 500
+BATCH_SIZE = 200
 
 
 def _norm(value: str) -> str:
@@ -683,11 +684,11 @@ class ImportReport:
         return not self.failed
 
 
-def _unique_slug(model, text: str, *, exclude_pk=None) -> str:
+def _unique_slug(model, text: str) -> str:
     base = slugify(text)[:200].strip("-") or model._meta.model_name
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 1
-    taken = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
-    while taken.filter(slug=slug).exists():
+    while slug in taken:
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -740,7 +741,10 @@ def _apply_m2m(obj, values: dict, lookups: _Lookups, *, created: bool) -> list[s
         current = set() if created else set(manager.values_list("pk", flat=True))
         wanted = (current - lookups.managed_pks(kind)) | lookups.pks(kind, slugs)
         if wanted != current:
-            manager.set(wanted)
+            if created:
+                manager.add(*wanted)
+            else:
+                manager.set(wanted)
             changed.append(attr)
     return changed
 
@@ -806,53 +810,83 @@ def import_rows(
     now: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Import locator rows. Each row is its own transaction; a bad row never stops the rest.
+    """Import locator rows. Each row is atomic; a bad row never stops the rest.
 
+    Rows are committed in batches (a commit per row is slow on SQLite), and each row has its own
+    savepoint inside the batch, so a row that fails leaves nothing behind while the others stay.
     With ``dry_run`` every row is written and rolled back, so the report says exactly what a
     real run would do while the database is left as it was.
     """
-    now = now or timezone.now()
-    wanted_levels = (
-        [LevelOfCare.IOP, LevelOfCare.PHP, LevelOfCare.OUTPATIENT]
-        if all_levels
-        else [LevelOfCare.IOP]
+    run = _Run(
+        report=ImportReport(dry_run=dry_run),
+        lookups=_Lookups(),
+        now=now or timezone.now(),
+        levels=(
+            [LevelOfCare.IOP, LevelOfCare.PHP, LevelOfCare.OUTPATIENT]
+            if all_levels
+            else [LevelOfCare.IOP]
+        ),
+        all_levels=all_levels,
     )
-    report = ImportReport(dry_run=dry_run)
-    lookups = _Lookups()
-    seen: dict[str, int] = {}
     total = len(rows)
-    for number, raw in enumerate(rows, start=1):
-        if progress and number % PROGRESS_EVERY == 0:
-            progress(number, total)
+    for start in range(0, total, BATCH_SIZE):
+        with transaction.atomic():
+            for number in range(start + 1, min(start + BATCH_SIZE, total) + 1):
+                if progress and number % PROGRESS_EVERY == 0:
+                    progress(number, total)
+                run.import_one(rows[number - 1], number)
+    report = run.report
+    for (kind, slug), count in run.lookups.missing.items():
+        report.unmapped[(f"lookup {M2M_KINDS[kind][0]}", f"{slug} (missing from the list)")] += (
+            count
+        )
+    if progress and total >= PROGRESS_EVERY and total % PROGRESS_EVERY:
+        progress(total, total)
+    return report
+
+
+@dataclass
+class _Run:
+    """The state of one import: its report, lookups, time and the frids seen so far."""
+
+    report: ImportReport
+    lookups: _Lookups
+    now: datetime
+    levels: list[str]
+    all_levels: bool
+    seen: dict[str, int] = field(default_factory=dict)
+
+    def import_one(self, raw, number: int) -> None:
+        report = self.report
         try:
             parsed = parse_row(raw, number)
         except RowError as exc:
             report.failed.append((number, str(exc)))
-            continue
+            return
         report.unknown_codes.update(parsed.unknown_codes)
         report.unknown_values.update(parsed.unknown_values)
 
-        if parsed.frid in seen:
-            report.skipped.append((number, f"same frid as row {seen[parsed.frid]}"))
-            continue
-        seen[parsed.frid] = number
+        if parsed.frid in self.seen:
+            report.skipped.append((number, f"same frid as row {self.seen[parsed.frid]}"))
+            return
+        self.seen[parsed.frid] = number
         if not parsed.substance_use:
             report.skipped.append((number, f"{parsed.name}: mental health only, no substance use"))
-            continue
-        levels = [level for level in wanted_levels if level in parsed.levels]
+            return
+        levels = [level for level in self.levels if level in parsed.levels]
         if not levels:
-            what = "intensive outpatient" if not all_levels else "IOP, PHP or outpatient"
+            what = "IOP, PHP or outpatient" if self.all_levels else "intensive outpatient"
             report.skipped.append((number, f"{parsed.name}: no {what} treatment"))
-            continue
+            return
 
         try:
             with transaction.atomic():
-                action, p_created, p_updated = _write_row(parsed, levels, lookups, now)
-                if dry_run:
+                action, p_created, p_updated = _write_row(parsed, levels, self.lookups, self.now)
+                if report.dry_run:
                     transaction.set_rollback(True)
         except DatabaseError as exc:
             report.failed.append((number, f"database refused the row: {exc}"))
-            continue
+            return
         report.unmapped.update(parsed.unmapped)
         report.programs_created += p_created
         report.programs_updated += p_updated
@@ -864,10 +898,3 @@ def import_rows(
             report.unchanged += 1
         level_names = ", ".join(str(level) for level in levels)
         report.actions.append((number, action, f"{parsed.name} ({level_names})"))
-    for (kind, slug), count in lookups.missing.items():
-        report.unmapped[(f"lookup {M2M_KINDS[kind][0]}", f"{slug} (missing from the list)")] += (
-            count
-        )
-    if progress and total >= PROGRESS_EVERY:
-        progress(total, total)
-    return report
