@@ -438,3 +438,17 @@ def test_parse_row_rejects_impossible_values(change, reason):
     }
     with pytest.raises(RowError, match=reason):
         parse_row({**row, **change}, 1)
+
+
+def test_a_listing_a_curator_took_over_is_left_alone_and_not_duplicated():
+    run()
+    Facility.objects.filter(source_id=REGION_TEN_IOP).update(
+        source=Source.CURATOR, phone="434-555-0123"
+    )
+
+    out, _ = run("-v", "2")
+
+    assert Facility.objects.filter(source_id=REGION_TEN_IOP).count() == 1
+    assert Facility.objects.get(source_id=REGION_TEN_IOP).phone == "434-555-0123"
+    assert "source is no longer the locator; left as is" in out
+    assert "0 created, 0 updated, 4 unchanged, 26 skipped" in out

@@ -751,7 +751,17 @@ def _apply_m2m(obj, values: dict, lookups: _Lookups, *, created: bool) -> list[s
 
 def _write_row(parsed: ParsedRow, levels: list[str], lookups: _Lookups, now: datetime):
     """Create or update one facility and its programs. Returns (action, programs c/u)."""
-    facility = Facility.objects.filter(source=Source.FINDTREATMENT, source_id=parsed.frid).first()
+    # Matched on the frid alone: a curator who took a listing over (changed its source) keeps
+    # it, and the import neither touches it nor makes a second copy.
+    # (Naming every source and excluding "" lets the database use the unique source-id index.)
+    facility = (
+        Facility.objects.filter(source__in=Source.values, source_id=parsed.frid)
+        .exclude(source_id="")
+        .order_by("pk")
+        .first()
+    )
+    if facility is not None and facility.source != Source.FINDTREATMENT:
+        return "kept", 0, 0
     created = facility is None
     if created:
         facility = Facility(
@@ -886,6 +896,14 @@ class _Run:
                     transaction.set_rollback(True)
         except DatabaseError as exc:
             report.failed.append((number, f"database refused the row: {exc}"))
+            return
+        if action == "kept":
+            report.skipped.append(
+                (
+                    number,
+                    f"{parsed.name}: its listing's source is no longer the locator; left as is",
+                )
+            )
             return
         report.unmapped.update(parsed.unmapped)
         report.programs_created += p_created
