@@ -1,12 +1,14 @@
 """Curation in the Django admin.
 
 Curators edit a facility and, on each program's page, its sessions, staff roles and co-occurring
-support inline. Derived schedule figures are shown read-only. Bulk actions never delete.
+support inline. Derived schedule figures are shown read-only. Bulk actions never delete (only
+Django's own "delete selected", which asks for confirmation), need the change permission, and
+write a history entry for every object they change, like an edit through the form does.
 """
 
 from datetime import timedelta
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils import timezone
 
 from programs.models import (
@@ -51,6 +53,35 @@ class VerificationAgeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LoggedBulkActionsMixin:
+    """Bulk updates that leave the same trail in each object's history as a form edit.
+
+    ``QuerySet.update()`` skips ``save()`` and the admin's logging, so ``update_and_log`` only
+    touches the rows that actually change and records a LogEntry (who, when, what) for each.
+    """
+
+    def update_and_log(self, request, queryset, message: str, **changes) -> tuple[int, int]:
+        """Apply ``changes`` to the rows of ``queryset`` that differ; return (changed, total)."""
+        total = queryset.count()
+        model = queryset.model
+        to_change = list(queryset.exclude(**changes))
+        if any(field.name == "updated_at" for field in model._meta.fields):
+            changes = {**changes, "updated_at": timezone.now()}
+        model.objects.filter(pk__in=[obj.pk for obj in to_change]).update(**changes)
+        for obj in to_change:
+            for name, value in changes.items():
+                setattr(obj, name, value)
+            self.log_change(request, obj, message)
+        return len(to_change), total
+
+    def report(self, request, model, changed: int, total: int, done: str) -> None:
+        noun = model._meta.verbose_name if changed == 1 else model._meta.verbose_name_plural
+        text = f"{changed} {noun} {done}."
+        if total > changed:
+            text += f" {total - changed} needed no change."
+        self.message_user(request, text, messages.SUCCESS)
+
+
 @admin.register(Language, PaymentType, Accreditation, Population, Medication, GroupTopic, Condition)
 class LookupAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -80,12 +111,16 @@ class ProgramLinkInline(admin.TabularInline):
 
 
 @admin.register(Facility)
-class FacilityAdmin(admin.ModelAdmin):
+class FacilityAdmin(LoggedBulkActionsMixin, admin.ModelAdmin):
     list_display = ["name", "city", "state", "source", "last_verified", "is_published"]
-    list_filter = ["state", "source", "is_published", VerificationAgeFilter, "operation"]
+    list_filter = [
+        "state", "is_published", VerificationAgeFilter, "source", "operation",
+        "programs__level_of_care", "programs__format",
+    ]  # fmt: skip
     search_fields = ["name", "city", "zip_code", "source_id"]
     prepopulated_fields = {"slug": ["name", "city"]}
     autocomplete_fields = ["accreditations", "languages", "payment_types"]
+    readonly_fields = ["created_at", "updated_at"]
     inlines = [ProgramLinkInline]
     actions = ["mark_verified_today", "publish", "unpublish"]
     fieldsets = [
@@ -101,23 +136,32 @@ class FacilityAdmin(admin.ModelAdmin):
         ),
         ("Operation, payment and languages",
          {"fields": ["operation", "accreditations", "payment_types", "languages"]}),
-        ("Where the facts came from", {"fields": [("source", "source_id"), "last_verified"]}),
+        ("Where the facts came from",
+         {"fields": [("source", "source_id"), "last_verified", ("created_at", "updated_at")]}),
     ]  # fmt: skip
 
-    @admin.action(description="Mark selected facilities as verified today")
+    @admin.action(description="Mark selected facilities as verified today", permissions=["change"])
     def mark_verified_today(self, request, queryset):
-        updated = queryset.update(last_verified=timezone.localdate())
-        self.message_user(request, f"{updated} facilities marked as verified today.")
+        today = timezone.localdate()
+        changed, total = self.update_and_log(
+            request, queryset, f"Marked as verified on {today:%Y-%m-%d} (bulk action).",
+            last_verified=today,
+        )  # fmt: skip
+        self.report(request, Facility, changed, total, "marked as verified today")
 
-    @admin.action(description="Publish selected facilities")
+    @admin.action(description="Publish selected facilities", permissions=["change"])
     def publish(self, request, queryset):
-        updated = queryset.update(is_published=True)
-        self.message_user(request, f"{updated} facilities published.")
+        changed, total = self.update_and_log(
+            request, queryset, "Published (bulk action).", is_published=True
+        )
+        self.report(request, Facility, changed, total, "published")
 
-    @admin.action(description="Unpublish selected facilities")
+    @admin.action(description="Unpublish selected facilities", permissions=["change"])
     def unpublish(self, request, queryset):
-        updated = queryset.update(is_published=False)
-        self.message_user(request, f"{updated} facilities unpublished.")
+        changed, total = self.update_and_log(
+            request, queryset, "Unpublished (bulk action).", is_published=False
+        )
+        self.report(request, Facility, changed, total, "unpublished")
 
 
 class SessionInline(admin.TabularInline):
@@ -138,7 +182,7 @@ class ConditionSupportInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(LoggedBulkActionsMixin, admin.ModelAdmin):
     list_display = [
         "name", "facility", "level_of_care", "format", "hours_per_week", "has_evening",
         "dual_diagnosis", "is_published",
@@ -193,20 +237,33 @@ class ProgramAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         form.instance.refresh_schedule_figures()
 
-    @admin.action(description="Mark the facilities of selected programs as verified today")
+    def has_verify_facilities_permission(self, request) -> bool:
+        # This action changes facilities, so it needs the right to change facilities.
+        return request.user.has_perm("programs.change_facility")
+
+    @admin.action(
+        description="Mark the facilities of selected programs as verified today",
+        permissions=["verify_facilities"],
+    )
     def mark_verified_today(self, request, queryset):
-        facilities = Facility.objects.filter(programs__in=queryset).distinct()
-        updated = Facility.objects.filter(pk__in=facilities.values("pk")).update(
-            last_verified=timezone.localdate()
-        )
-        self.message_user(request, f"{updated} facilities marked as verified today.")
+        today = timezone.localdate()
+        facilities = Facility.objects.filter(pk__in=queryset.values("facility_id"))
+        changed, total = self.update_and_log(
+            request, facilities, f"Marked as verified on {today:%Y-%m-%d} (bulk action).",
+            last_verified=today,
+        )  # fmt: skip
+        self.report(request, Facility, changed, total, "marked as verified today")
 
-    @admin.action(description="Publish selected programs")
+    @admin.action(description="Publish selected programs", permissions=["change"])
     def publish(self, request, queryset):
-        updated = queryset.update(is_published=True)
-        self.message_user(request, f"{updated} programs published.")
+        changed, total = self.update_and_log(
+            request, queryset, "Published (bulk action).", is_published=True
+        )
+        self.report(request, Program, changed, total, "published")
 
-    @admin.action(description="Unpublish selected programs")
+    @admin.action(description="Unpublish selected programs", permissions=["change"])
     def unpublish(self, request, queryset):
-        updated = queryset.update(is_published=False)
-        self.message_user(request, f"{updated} programs unpublished.")
+        changed, total = self.update_and_log(
+            request, queryset, "Unpublished (bulk action).", is_published=False
+        )
+        self.report(request, Program, changed, total, "unpublished")
