@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Full-text search fields and lookups; inert on SQLite (see Program.search_document).
+    "django.contrib.postgres",
     "django_filters",
     "programs",
 ]

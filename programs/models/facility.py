@@ -116,6 +116,8 @@ class Facility(models.Model):
         indexes = [
             models.Index(fields=["state", "city"]),
             models.Index(fields=["latitude", "longitude"]),
+            # The results page's default order starts with the facility name.
+            models.Index(fields=["name"]),
         ]
 
     def __str__(self) -> str:

@@ -105,25 +105,20 @@ class ProgramQuerySet(models.QuerySet):
         from django.db.models import Case, IntegerField, Q, Value, When
 
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+            from django.contrib.postgres.search import SearchQuery, SearchRank
+            from django.db.models import F
 
             # Only letters and digits reach the query, so no user input is read as syntax.
             words = re.findall(r"\w+", text)[:12]
             if not words:
                 return self.annotate(rank=Value(0.0))
-            vector = (
-                SearchVector("name", weight="A", config="english")
-                + SearchVector("facility__name", weight="A", config="english")
-                + SearchVector("facility__city", weight="B", config="english")
-                + SearchVector("description", weight="C", config="english")
-            )
             query = SearchQuery(
                 " & ".join(f"{word}:*" for word in words), search_type="raw", config="english"
             )
-            return (
-                self.alias(search_document=vector)
-                .filter(search_document=query)
-                .annotate(rank=SearchRank(vector, query))
+            # The stored, GIN-indexed document (see Program.search_document): program name and
+            # facility name (weight A), city (B) and description (C).
+            return self.filter(search_document=query).annotate(
+                rank=SearchRank(F("search_document"), query)
             )
         words = text.split()[:12]
         if not words:
