@@ -21,7 +21,7 @@ from datetime import date, time, timedelta
 from itertools import accumulate
 
 import zipcodes
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from programs.models import (
@@ -518,7 +518,26 @@ def generate(
         written += generator.write_chunk(per_facility[start : start + FACILITIES_PER_CHUNK])
         if progress:
             progress(written, count)
+    _refresh_statistics()
     return {"facilities": len(per_facility), "programs": written}
+
+
+def _refresh_statistics() -> None:
+    """Let the query planner see the new row counts at once.
+
+    After a bulk load PostgreSQL's statistics still describe the empty tables until autovacuum
+    gets round to them, and the planner picks nested loops meant for a handful of rows.
+    """
+    if connection.vendor == "postgresql":
+        tables = {model._meta.db_table for model in (Facility, Program, Session, StaffRole)}
+        tables |= {ConditionSupport._meta.db_table}
+        for model, attributes in (
+            (Facility, ("payment_types", "languages", "accreditations")),
+            (Program, ("populations", "modalities", "medications", "group_topics")),
+        ):
+            tables |= {getattr(model, name).through._meta.db_table for name in attributes}
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(sorted(tables)))
 
 
 def clear() -> int:
