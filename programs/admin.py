@@ -9,6 +9,7 @@ write a history entry for every object they change, like an edit through the for
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils import timezone
 
 from programs.models import (
@@ -64,14 +65,18 @@ class LoggedBulkActionsMixin:
         """Apply ``changes`` to the rows of ``queryset`` that differ; return (changed, total)."""
         total = queryset.count()
         model = queryset.model
-        to_change = list(queryset.exclude(**changes))
         if any(field.name == "updated_at" for field in model._meta.fields):
-            changes = {**changes, "updated_at": timezone.now()}
-        model.objects.filter(pk__in=[obj.pk for obj in to_change]).update(**changes)
-        for obj in to_change:
-            for name, value in changes.items():
-                setattr(obj, name, value)
-            self.log_change(request, obj, message)
+            changes_made = {**changes, "updated_at": timezone.now()}
+        else:
+            changes_made = changes
+        # One transaction: the rows change together with their history, or not at all.
+        with transaction.atomic():
+            to_change = list(model.objects.filter(pk__in=queryset.values("pk")).exclude(**changes))
+            model.objects.filter(pk__in=[obj.pk for obj in to_change]).update(**changes_made)
+            for obj in to_change:
+                for name, value in changes_made.items():
+                    setattr(obj, name, value)
+                self.log_change(request, obj, message)
         return len(to_change), total
 
     def report(self, request, model, changed: int, total: int, done: str) -> None:
