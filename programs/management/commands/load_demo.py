@@ -131,16 +131,8 @@ class DemoLoader:
 
     def __init__(self):
         self._lookups: dict[type, dict[str, object]] = {}
-        self.counts = dict.fromkeys(
-            [
-                "facilities",
-                "facilities_created",
-                "programs",
-                "programs_created",
-                "programs_removed",
-            ],
-            0,
-        )
+        names = ["facilities", "facilities_created", "programs", "programs_created"]
+        self.counts = dict.fromkeys([*names, "programs_removed"], 0)
         self._states: set[str] = set()
 
     def load(self, facilities: list) -> dict[str, int]:
