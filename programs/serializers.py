@@ -9,13 +9,32 @@ a list fact with no entries is also ``None``, because an empty list means "not r
 model (see the README). In CSV both become the cell "Not reported".
 """
 
-from programs.models import Facility, Program
+from programs.models import (
+    Availability,
+    ConditionSupportLevel,
+    DualDiagnosis,
+    Facility,
+    Format,
+    LevelOfCare,
+    Operation,
+    Program,
+    Source,
+    Weekday,
+)
 
 CSV_NOT_REPORTED = "Not reported"
 
 
-def _choice(value, label) -> dict | None:
-    return {"code": value, "label": str(label)} if value not in ("", None) else None
+def _choice(value, choices) -> dict | None:
+    """``{"code", "label"}`` for a choice, None when not reported. (Faster than Django's
+    ``get_FOO_display()``, which rebuilds the choice list on every call.)"""
+    if value in ("", None):
+        return None
+    try:
+        label = choices(value).label
+    except ValueError:  # a value outside the choices (no constraint forbids it): show it as is
+        label = value
+    return {"code": value, "label": str(label)}
 
 
 def _lookups(manager) -> list[dict] | None:
@@ -43,11 +62,11 @@ def facility_data(facility: Facility) -> dict:
         "phone": _text(facility.phone),
         "intake_phone": _text(facility.intake_phone),
         "website": _text(facility.website),
-        "operation": _choice(facility.operation, facility.get_operation_display()),
+        "operation": _choice(facility.operation, Operation),
         "payment_types": _lookups(facility.payment_types),
         "languages": _lookups(facility.languages),
         "accreditations": _lookups(facility.accreditations),
-        "source": _choice(facility.source, facility.get_source_display()),
+        "source": _choice(facility.source, Source),
         "is_demo": facility.is_demo,
         "last_verified": facility.last_verified.isoformat() if facility.last_verified else None,
         "source_imported_at": (
@@ -61,7 +80,7 @@ def program_data(program: Program, *, base_url: str = "") -> dict:
     address absolute (``request.build_absolute_uri("/")`` without the trailing slash)."""
     sessions = [
         {
-            "weekday": session.get_weekday_display(),
+            "weekday": Weekday(session.weekday).label,
             "start": session.start.strftime("%H:%M"),
             "end": session.end.strftime("%H:%M"),
             "track": session.track or None,
@@ -71,7 +90,7 @@ def program_data(program: Program, *, base_url: str = "") -> dict:
     staff = [
         {
             "credential": {"slug": role.credential.slug, "name": role.credential.name},
-            "availability": _choice(role.availability, role.get_availability_display()),
+            "availability": _choice(role.availability, Availability),
             "count": role.count,
             "leads_groups": role.leads_groups,
         }
@@ -80,7 +99,7 @@ def program_data(program: Program, *, base_url: str = "") -> dict:
     conditions = [
         {
             "condition": {"slug": support.condition.slug, "name": support.condition.name},
-            "support": _choice(support.support, support.get_support_display()),
+            "support": _choice(support.support, ConditionSupportLevel),
         }
         for support in program.condition_support.all()
     ]
@@ -89,8 +108,8 @@ def program_data(program: Program, *, base_url: str = "") -> dict:
         "name": program.name,
         "url": base_url + program.get_absolute_url(),
         "is_demo": program.is_demo,
-        "level_of_care": _choice(program.level_of_care, program.get_level_of_care_display()),
-        "format": _choice(program.format, program.get_format_display()),
+        "level_of_care": _choice(program.level_of_care, LevelOfCare),
+        "format": _choice(program.format, Format),
         "description": _text(program.description),
         "schedule": {
             "hours_per_week": (
@@ -112,7 +131,7 @@ def program_data(program: Program, *, base_url: str = "") -> dict:
         "medications": _lookups(program.medications),
         "psychiatric_evaluation": program.psychiatric_evaluation,
         "medication_management": program.medication_management,
-        "dual_diagnosis": _choice(program.dual_diagnosis, program.get_dual_diagnosis_display()),
+        "dual_diagnosis": _choice(program.dual_diagnosis, DualDiagnosis),
         "conditions": conditions or None,
         "staff": staff or None,
         "modalities": _lookups(program.modalities),
