@@ -2,6 +2,7 @@
 
 import io
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -9,7 +10,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
+from programs.filters import ProgramFilter
 from programs.models import DualDiagnosis, Format, LevelOfCare, Source
 from programs.views.api import MAX_PAGE_SIZE
 from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
@@ -296,3 +301,29 @@ def test_query_count_does_not_grow_with_the_page_size(
     assert count_queries() == few
     with django_assert_max_num_queries(20):
         get_json(client, f"{URL}?near=22903&page_size={MAX_PAGE_SIZE}")
+
+
+FUZZ_NAMES = [*ProgramFilter.base_filters, "page", "page_size"]
+FUZZ_VALUES = ["22903", "1", "0", "-1", "101", "iop", "cbt", "1e999", "NaN", "\x00", "%", "", " "]
+_text = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30)
+_pairs = st.lists(
+    st.tuples(
+        st.one_of(st.sampled_from(FUZZ_NAMES), _text),
+        st.one_of(st.sampled_from(FUZZ_VALUES), _text),
+    ),
+    max_size=6,
+)
+
+
+@hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(pairs=_pairs)
+def test_random_parameters_always_get_a_json_answer_never_a_server_error(client, listings, pairs):
+    response = client.get(URL + "?" + urlencode(pairs))
+
+    assert response.status_code in (200, 400, 404)
+    assert response["Content-Type"] == "application/json"
+    assert ("error" in response.json()) == (response.status_code != 200)
