@@ -452,3 +452,14 @@ def test_a_listing_a_curator_took_over_is_left_alone_and_not_duplicated():
     assert Facility.objects.get(source_id=REGION_TEN_IOP).phone == "434-555-0123"
     assert "source is no longer the locator; left as is" in out
     assert "0 created, 0 updated, 4 unchanged, 26 skipped" in out
+
+
+def test_a_hotline_number_is_counted_as_unmapped(tmp_path):
+    rows = copy.deepcopy([row for row in raw_rows() if row["frid"] == ORCHARD_MOUNTAIN])
+    rows[0]["hotline1"] = "800-555-0199"
+
+    out, _ = run(path=write_rows(tmp_path, rows))
+
+    assert "hotline1: a hotline number: 1 rows" in out
+    facility = Facility.objects.get()
+    assert (facility.phone, facility.intake_phone) == ("434-282-2294", "")
