@@ -196,6 +196,21 @@ def test_contact_shows_the_facilitys_own_numbers_as_tel_links(client):
     assert "Charlottesville, VA 22903" in contact
 
 
+@pytest.mark.parametrize(
+    "number, href",
+    [
+        ("(434) 555-0100", "tel:+14345550100"),
+        ("1-800-662-4357", "tel:+18006624357"),
+        ("434.555.0100 ext. 12", "tel:+14345550100;ext=12"),
+        ("no number", ""),
+    ],
+)
+def test_phone_numbers_in_many_shapes_become_dialable_links(number, href):
+    from programs.templatetags.phone import tel_href
+
+    assert tel_href(number) == href
+
+
 def test_missing_phone_numbers_are_not_reported_and_not_linked(client):
     program = sparse_program()
     contact = section(client.get(program.get_absolute_url()).content.decode(), "contact")
