@@ -1,7 +1,6 @@
 """In a real browser: a family picks three programs from the results, compares them, narrows the
 table to the differences, prints it, and reads it on a phone."""
 
-import importlib
 import re
 
 import pytest
@@ -11,18 +10,6 @@ from tests.factories import DAYTIME_TUE_THU, EVENING_MON_WED_THU, make_facility,
 
 # The data the pages show is created in the test and read by the live server's thread.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def _lookup_lists(transactional_db):
-    """Put the shipped lookup lists back if an earlier live-server test flushed them.
-
-    serialized_rollback does not always restore them when ordinary and live-server tests share
-    a run (pytest-django issue #1117), so reload them the way migration 0002 does (idempotent).
-    """
-    from django.apps import apps
-
-    importlib.import_module("programs.migrations.0002_lookup_lists").load(apps, None)
 
 
 @pytest.fixture
