@@ -23,13 +23,19 @@ PRODUCTION_ENVIRONMENT = {
     "TRUST_X_FORWARDED_PROTO": "1",
 }
 
+# Settings a test run may have in its environment but a deployment does not (the browser tests'
+# conftest sets DJANGO_ALLOW_ASYNC_UNSAFE, which `check --deploy` rightly rejects).
+NOT_INHERITED = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
 
 def run_manage(*args: str, environment: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
-    }
+    env = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     env.update(environment)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

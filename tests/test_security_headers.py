@@ -91,10 +91,10 @@ def test_hsts_is_off_by_default_so_a_local_http_server_is_not_pinned_to_https(cl
 def test_https_redirect_when_the_deployer_switches_it_on(client, settings, pages):
     settings.SECURE_SSL_REDIRECT = True
 
-    response = client.get(pages["results"] + "?zip=22903")
+    response = client.get("/programs/?near=22903")
 
     assert response.status_code == 301
-    assert response["Location"] == "https://testserver/programs/?zip=22903"
+    assert response["Location"] == "https://testserver/programs/?near=22903"
 
 
 def test_admin_pages_get_the_same_policy_and_are_never_cached(client):
