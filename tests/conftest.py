@@ -13,6 +13,17 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The results page caches its filters panel (templates/programs/_filters.html); each test
+    # starts from an empty cache so that lookup rows a test adds show up in its own pages.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def curator(django_user_model):
     from django.contrib.auth.models import Group
