@@ -13,6 +13,8 @@ from programs.models import LevelOfCare, Source
 from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
 
 PROGRAM_WEBSITE = "https://recovery-center.example.org/iop"
+# Status of the page types that are not a plain 200.
+STATUS = {"not-found": 404, "bad-input": 400}
 
 
 def restore_lookup_lists() -> None:
@@ -61,6 +63,9 @@ def make_public_pages() -> dict[str, str]:
         "results": f"{results}?near=22903&radius=25",
         # Anchorage, Alaska: a real ZIP code with no program within reach.
         "empty-results": f"{results}?near=99501&radius=5",
+        "filtered-results": f"{results}?near=22903&radius=25&evening=1&payment=medicaid",
+        # A ZIP code that does not exist: the form says so, with status 400.
+        "bad-input": f"{results}?near=00000",
         "detail": first.get_absolute_url(),
         "detail-sparse": second.get_absolute_url(),
         "compare": f"{reverse('programs:compare')}?p={first.slug}&p={second.slug}",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.public_pages import make_public_pages
+from tests.public_pages import STATUS, make_public_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def pages():
 def each_public_response(client, pages):
     for name, url in pages.items():
         response = client.get(url)
-        assert response.status_code == (404 if name == "not-found" else 200), url
+        assert response.status_code == STATUS.get(name, 200), url
         yield url, response
 
 

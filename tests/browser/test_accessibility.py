@@ -26,6 +26,8 @@ PAGE_TYPES = [
     "home",
     "results",
     "empty-results",
+    "filtered-results",
+    "bad-input",
     "detail",
     "detail-sparse",
     "compare",
@@ -135,3 +137,34 @@ def test_the_checks_catch_an_unlabelled_field_and_a_skipped_heading(page):
 
     assert any(problem.startswith("label") for problem in axe_violations(page))
     assert any("jumps from h1 to h4" in problem for problem in page.evaluate(STRUCTURE_CHECKS))
+
+
+def test_pages_full_of_demo_listings_pass_wcag_21_aa_on_desktop_and_phone(page, phone_page):
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from programs.models import Program
+    from tests.public_pages import restore_lookup_lists
+
+    restore_lookup_lists()
+    call_command("load_demo", verbosity=0)
+    slugs = list(Program.objects.published().order_by("slug").values_list("slug", flat=True)[:4])
+    results = reverse("programs:list")
+    urls = {
+        "results, first page": results,
+        "results, second page": f"{results}?page=2",
+        "detail": reverse("programs:detail", args=[slugs[0]]),
+        "compare four": reverse("programs:compare") + "?" + "&".join(f"p={s}" for s in slugs),
+    }
+    problems = {}
+
+    for screen, browser_page in (("desktop", page), ("phone", phone_page)):
+        browser_page.set_default_timeout(30_000)
+        for name, url in urls.items():
+            browser_page.goto(url)
+            found = axe_violations(browser_page) + browser_page.evaluate(STRUCTURE_CHECKS)
+            if found:
+                problems[f"{name} ({screen})"] = found
+
+    assert len(slugs) == 4
+    assert problems == {}

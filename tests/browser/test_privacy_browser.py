@@ -23,6 +23,8 @@ PAGE_TYPES = [
     "home",
     "results",
     "empty-results",
+    "filtered-results",
+    "bad-input",
     "detail",
     "detail-sparse",
     "compare",
