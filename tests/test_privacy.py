@@ -143,4 +143,7 @@ def test_templates_contain_no_inline_style_script_or_off_site_asset():
         # only literal absolute addresses in fetching attributes are checked here.
         off_site = [src for _, src in page.fetched if src.startswith(("http:", "https:", "//"))]
         assert off_site == [], name
+        for link in page.links:
+            if link.get("href", "").startswith(("http:", "https:", "//")):
+                assert "noreferrer" in link.get("rel", ""), (name, link["href"])
         assert "csrf_token" not in source or name.startswith("templates/admin/"), name
