@@ -39,20 +39,6 @@ def test_daytime_saturday_session_counts_as_weekend_not_evening():
     assert program.has_weekend is True
 
 
-def test_hours_per_week_count_one_track_when_a_program_runs_two():
-    morning = tuple((day, "09:00", "12:00", "Morning") for day in (0, 2, 4))
-    evening = tuple((day, "18:00", "21:00", "Evening") for day in (0, 2, 4))
-    program = make_program(sessions=morning + evening)
-    assert program.hours_per_week == Decimal("9.0")
-    assert program.has_evening is True
-
-
-def test_hours_per_week_give_the_lightest_track_when_tracks_differ():
-    day = tuple((d, "09:00", "13:00", "Day") for d in (0, 1, 2))
-    evening = tuple((d, "18:00", "21:00", "Evening") for d in (0, 1, 2))
-    assert make_program(sessions=day + evening).hours_per_week == Decimal("9.0")
-
-
 def test_deleting_a_session_recomputes_the_figures():
     program = make_program(sessions=EVENING_MON_WED_THU)
     program.sessions.first().delete()

@@ -205,20 +205,11 @@ class Program(models.Model):
 
 
 def schedule_figures(sessions) -> tuple[Decimal | None, bool | None, bool | None, int]:
-    """(hours per week, has evening, has weekend, days bit mask) for a list of sessions.
-
-    A client follows one track (sessions sharing a track name, e.g. "Morning" or "Evening"),
-    so hours per week are those of one track, not the sum of all tracks. Where tracks differ,
-    the lightest one is given: it is the least a client could commit to, which is what the
-    "at most N hours a week" filter asks about. Evening, weekend and days cover all tracks.
-    """
+    """(hours per week, has evening, has weekend, days bit mask) for a list of sessions."""
     if not sessions:
         return None, None, None, 0
-    minutes_by_track: dict[str, int] = {}
-    for session in sessions:
-        track = session.track.strip().lower()
-        minutes_by_track[track] = minutes_by_track.get(track, 0) + session.duration_minutes
-    hours = (Decimal(min(minutes_by_track.values())) / 60).quantize(Decimal("0.1"))
+    minutes = sum(session.duration_minutes for session in sessions)
+    hours = (Decimal(minutes) / 60).quantize(Decimal("0.1"))
     evening = any(session.is_evening for session in sessions)
     weekend = any(session.weekday in WEEKEND_DAYS for session in sessions)
     mask = 0
@@ -234,7 +225,13 @@ class Session(models.Model):
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
     start = models.TimeField()
     end = models.TimeField()
-    track = models.CharField(max_length=60, blank=True, help_text='For example "Evening".')
+    track = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='A label such as "Evening" or "Family night". Hours per week add up every '
+        "session, so list a program with alternative schedules (a morning or an evening "
+        "track) as two programs.",
+    )
 
     class Meta:
         ordering = ["weekday", "start"]
