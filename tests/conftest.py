@@ -14,6 +14,12 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Tests create users often; the production hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # The results page caches its filters panel (templates/programs/_filters.html); each test
     # starts from an empty cache so that lookup rows a test adds show up in its own pages.

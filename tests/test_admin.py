@@ -21,12 +21,6 @@ PROGRAM_LIST = reverse("admin:programs_program_changelist")
 QUERIES_PER_LIST_PAGE = 6
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Every test here creates one or two users; the production hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(params=["superuser", "curator"])
 def staff_client(request, client, admin_user, curator):
     """A logged-in client, once as a superuser and once as a curator."""
