@@ -19,6 +19,7 @@ adds its URL at start-up); the public site never has it. Load comes from ``wrk``
 installed, else from a bounded pool of Python threads; either way only 127.0.0.1 is contacted.
 """
 
+import contextlib
 import http.client
 import json
 import math
@@ -300,6 +301,21 @@ def _get(port: int, path: str, timeout: float = 30) -> int:
         connection.close()
 
 
+def _warm_up(port: int, paths: list[str], threads: int = 4) -> None:
+    """Request every path once, ``threads`` at a time, so that every worker serves some."""
+
+    def loop(share: list[str]):
+        for path in share:
+            with contextlib.suppress(OSError):
+                _get(port, path, timeout=120)
+
+    pool = [threading.Thread(target=loop, args=(paths[i::threads],)) for i in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+
+
 def _load_with_threads(port: int, paths: list[str], seconds: float, threads: int = 4) -> dict:
     """Requests per second from a few client threads, bounded in time and count."""
     stop_at = time.monotonic() + seconds
@@ -416,10 +432,10 @@ def measure_gunicorn(seconds: float = 10, seed: int = 1, log=print) -> dict:
             if time.monotonic() > deadline or process.poll() is not None:
                 raise CommandError("gunicorn did not start.")
             time.sleep(0.3)
-        # Every page once per worker or so, so that peak memory covers all of them.
-        for key, _label in PAGES:
-            for _ in range(4):
-                _get(port, inputs.url(key))
+        # Each worker loads the ZIP table and compiles templates on its first search, which
+        # takes seconds: warm both up with concurrent requests for every page (so that peak
+        # memory covers all of them) before timing anything.
+        _warm_up(port, [inputs.url(key) for key, _label in PAGES for _ in range(6)])
         results_paths = [inputs.url("results_near") for _ in range(300)]
         use_wrk = shutil.which("wrk") is not None
         load = _load_with_wrk if use_wrk else _load_with_threads
