@@ -40,7 +40,6 @@ from programs.models import (
     PaymentType,
     Population,
     Program,
-    Session,
     StaffRole,
 )
 from programs.models.choices import WEEKDAY_ABBR
@@ -209,7 +208,7 @@ class ProgramFilter(django_filters.FilterSet):
         choices=DAY_CHOICES,
         method="filter_days",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Shows programs with a track whose sessions all fall on these days.",
+        help_text="Shows programs whose sessions all fall on these days.",
     )
     max_hours = django_filters.NumberFilter(
         label="At most this many hours a week",
@@ -354,14 +353,15 @@ class ProgramFilter(django_filters.FilterSet):
         return queryset.search(value)
 
     def filter_days(self, queryset, name, value):
-        # A track fits when none of its sessions falls outside the chosen days. Programs
-        # without named tracks form one track (track = "").
-        days = [WEEKDAY_ABBR.index(day.capitalize()) for day in value]
-        outside = Session.objects.filter(
-            program=OuterRef("program"), track=OuterRef("track")
-        ).exclude(weekday__in=days)
-        fitting_track = Session.objects.filter(program=OuterRef("pk")).filter(~Exists(outside))
-        return queryset.filter(Exists(fitting_track))
+        # Every session must fall on a chosen day (a program's tracks are parts of one weekly
+        # schedule; alternative schedules are listed as separate programs). No reported
+        # schedule is not a match.
+        chosen = 0
+        for day in value:
+            chosen |= 1 << WEEKDAY_ABBR.index(day.capitalize())
+        return queryset.alias(days_outside=F("days_mask").bitand(0b1111111 & ~chosen)).filter(
+            days_outside=0, days_mask__gt=0
+        )
 
     def filter_leader(self, queryset, name, credentials):
         # An empty selection arrives as an empty queryset, which django-filter does not skip.

@@ -137,17 +137,17 @@ def test_days_filter_keeps_a_program_whose_sessions_all_fall_on_chosen_days(clie
     assert names(search(client, "days=tue&days=thu")) == ["Tue Thu"]
 
 
-def test_days_filter_accepts_a_program_when_one_of_its_tracks_fits(client):
+def test_days_filter_needs_every_session_of_the_schedule_on_a_chosen_day(client):
     make_program(
-        name="Two tracks",
+        name="Groups and family night",
         sessions=(
-            (0, "09:00", "12:00", "Morning"),
-            (1, "09:00", "12:00", "Morning"),
-            (2, "18:00", "21:00", "Evening"),
-            (4, "18:00", "21:00", "Evening"),
+            (0, "18:00", "21:00", "Groups"),
+            (2, "18:00", "21:00", "Groups"),
+            (3, "18:00", "20:00", "Family night"),
         ),
     )
-    assert names(search(client, "days=wed&days=fri")) == ["Two tracks"]
+    make_program(name="No schedule")
+    assert names(search(client, "days=mon&days=wed&days=thu")) == ["Groups and family night"]
     assert names(search(client, "days=mon&days=wed")) == []
 
 
