@@ -1,6 +1,7 @@
 """The results page /programs/: every filter, distance, text search, sorting, chips, pages,
 bad input and the cost in queries."""
 
+import re
 from datetime import date
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
@@ -675,3 +676,18 @@ def test_results_page_query_count_does_not_grow_with_results(
     assert len(names(response)) == min(count, 20)
     parsed = urlsplit(response.request["PATH_INFO"])
     assert parsed.path == URL
+
+
+def test_filter_panel_opens_by_itself_when_a_filter_needs_fixing(client):
+    closed = search(client, "evening=1").content.decode()
+    assert re.search(r'<details class="filters-panel" id="filters" data-open-wide>', closed)
+    opened = search(client, "max_hours=lots", status=400).content.decode()
+    assert re.search(r'<details class="filters-panel" id="filters" open data-open-wide>', opened)
+
+
+def test_form_carries_the_chosen_sort_and_facility_when_filters_change(client):
+    facility = make_facility(slug="oak-house")
+    make_program(facility=facility)
+    html = search(client, "facility=oak-house&sort=hours").content.decode()
+    assert '<input type="hidden" name="sort" value="hours">' in html
+    assert re.search(r'<input type="hidden" name="facility" value="oak-house"[^>]*>', html)
