@@ -218,3 +218,21 @@ def test_query_count_does_not_grow_with_the_number_of_programs(
 
 def test_only_get_is_allowed(client):
     assert client.post(URL).status_code == 405
+
+
+def test_results_page_links_to_the_csv_of_the_same_search(client, listings):
+    page = client.get("/programs/?near=22903&mat=1&page=1")
+
+    html = page.content.decode()
+    link = f'href="{URL}?near=22903&amp;mat=1"'
+    assert link in html
+    assert "Download all 2 results as a spreadsheet (CSV)" in html
+    linked = [slug_of(row) for row in rows(download(client, "near=22903&mat=1"))]
+    assert linked == [p.slug for p in page.context["page"].paginator.object_list]
+
+
+def test_no_download_link_when_the_search_is_not_understood(client, listings):
+    page = client.get("/programs/?near=zzzzz")
+
+    assert page.status_code == 400
+    assert URL not in page.content.decode()
