@@ -9,7 +9,6 @@ each row knowing whether the programs differ on it. Cell values are what
 
 import re
 from dataclasses import dataclass, field
-from datetime import time
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -20,6 +19,7 @@ from programs.models import (
     ModalityKind,
     Source,
 )
+from programs.wording import sessions_text
 
 MIN_PROGRAMS = 2
 MAX_PROGRAMS = 4
@@ -192,27 +192,6 @@ def _listed(items) -> str | None:
     return ", ".join(names) if names else None
 
 
-def clock(value: time) -> str:
-    hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    return f"{hour}:{value.minute:02d} {suffix}" if value.minute else f"{hour} {suffix}"
-
-
-def schedule_summary(sessions) -> str | None:
-    """E.g. "Mon, Wed, Thu 6 pm-9 pm; Sat 9 am-12 pm", or None when no schedule is reported."""
-    slots: dict[tuple[time, time], list[str]] = {}
-    for session in sessions:
-        day = session.get_weekday_display()[:3]
-        days = slots.setdefault((session.start, session.end), [])
-        if day not in days:
-            days.append(day)
-    if not slots:
-        return None
-    return "; ".join(
-        f"{', '.join(days)} {clock(start)}-{clock(end)}" for (start, end), days in slots.items()
-    )
-
-
 def _best_availability(roles) -> str | None:
     availabilities = {role.availability for role in roles}
     if Availability.ON_SITE in availabilities:
@@ -272,7 +251,7 @@ def build_rows(programs, conditions, distances: dict | None = None) -> list[RowG
             help="Straight-line distance from the place you searched.",
         )
     where.add("Format", cells(lambda p: p.get_format_display() if p.format else None))
-    where.add("Schedule", cells(lambda p: schedule_summary(p.sessions.all())))
+    where.add("Schedule", cells(lambda p: sessions_text(p.sessions.all()) or None))
     where.add("Hours per week", cells(hours))
     where.add("Evening sessions", cells(lambda p: p.has_evening), help="Starting at 4 pm or later.")
     where.add("Weekend sessions", cells(lambda p: p.has_weekend))

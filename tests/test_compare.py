@@ -4,7 +4,7 @@ import pytest
 from django.http import QueryDict
 from django.urls import reverse
 
-from programs.compare import build_rows, count_differences, read_selection, schedule_summary
+from programs.compare import build_rows, count_differences, read_selection
 from programs.models import Condition, Program, Source
 from tests.factories import DAYTIME_TUE_THU, EVENING_MON_WED_THU, make_facility, make_program
 
@@ -86,7 +86,7 @@ def test_each_row_has_one_cell_per_program_in_column_order():
     rows = rows_by_label(groups)
     assert rows["Evening sessions"].cells == [False, True]
     assert rows["Hours per week"].cells == ["8 hours", "9 hours"]
-    assert rows["Schedule"].cells == ["Tue, Thu 9 am-1 pm", "Mon, Wed, Thu 6 pm-9 pm"]
+    assert rows["Schedule"].cells == ["Tue, Thu 9 am-1 pm", "Mon, Wed, Thu 6-9 pm"]
     assert rows["Psychiatrist or other physician"].cells == [None, "On site"]
     assert rows["Depression"].cells == [None, "Treated on site"]
     assert rows["Accepted"].cells == [None, "Medicaid"]
@@ -116,12 +116,13 @@ def test_distance_row_only_when_distances_are_given():
     assert row.cells == ["0 miles", "Unknown (no map location)"]
 
 
-def test_schedule_summary_groups_days_with_the_same_hours():
-    program = make_program(
+def test_schedule_row_groups_days_with_the_same_hours_and_leaves_no_schedule_unreported():
+    scheduled = make_program(
         sessions=((0, "18:00", "21:00"), (2, "18:00", "21:00"), (5, "09:30", "12:00"))
     )
-    assert schedule_summary(program.sessions.all()) == "Mon, Wed 6 pm-9 pm; Sat 9:30 am-12 pm"
-    assert schedule_summary([]) is None
+    unscheduled = make_program()
+    row = rows_by_label(build_rows(loaded(scheduled, unscheduled), []))["Schedule"]
+    assert row.cells == ["Mon, Wed 6-9 pm; Sat 9:30 am-12 pm", None]
 
 
 # --- The page --------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.http import QueryDict
 from programs import geo
 from programs.filters import ProgramFilter
 from programs.models import Program, Source, StaffRole
-from programs.templatetags.program_tags import day_list, schedule_summary, time_range
+from programs.wording import day_list, schedule_summary, time_range
 from tests.factories import DAYTIME_TUE_THU, EVENING_MON_WED_THU, make_facility, make_program
 
 pytestmark = pytest.mark.django_db

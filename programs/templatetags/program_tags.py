@@ -2,71 +2,19 @@
 
 They read ``program.sessions.all()``, ``program.staff_roles.all()`` and
 ``facility.payment_types.all()``, which ``ProgramQuerySet.with_card_data()`` prefetches, so a
-page of cards costs the same number of queries however many cards it shows. The CSV export may
-import the plain functions (``schedule_summary``...) to word things the same way.
+page of cards costs the same number of queries however many cards it shows. Schedule wording
+lives in ``programs.wording``.
 """
 
 import re
 from dataclasses import dataclass, field
-from datetime import time
-from decimal import Decimal
 
 from django import template
 
 from programs.models import Availability
-from programs.models.choices import WEEKDAY_ABBR
+from programs.wording import schedule_summary
 
 register = template.Library()
-
-
-def _clock(moment: time, with_meridiem: bool = True) -> str:
-    hour = moment.hour % 12 or 12
-    text = f"{hour}:{moment.minute:02d}" if moment.minute else str(hour)
-    return f"{text} {'am' if moment.hour < 12 else 'pm'}" if with_meridiem else text
-
-
-def time_range(start: time, end: time) -> str:
-    """ "6-9 pm", "9:30 am-12:30 pm"."""
-    if (start.hour < 12) == (end.hour < 12):
-        return f"{_clock(start, with_meridiem=False)}-{_clock(end)}"
-    return f"{_clock(start)}-{_clock(end)}"
-
-
-def day_list(weekdays: list[int]) -> str:
-    """ "Mon, Wed, Thu"; three or more days in a row read as a range: "Mon-Fri"."""
-    days = sorted(set(weekdays))
-    runs: list[list[int]] = []
-    for day in days:
-        if runs and day == runs[-1][-1] + 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    parts = []
-    for run in runs:
-        if len(run) >= 3:
-            parts.append(f"{WEEKDAY_ABBR[run[0]]}-{WEEKDAY_ABBR[run[-1]]}")
-        else:
-            parts.extend(WEEKDAY_ABBR[day] for day in run)
-    return ", ".join(parts)
-
-
-def hours_text(hours: Decimal | None) -> str:
-    if hours is None:
-        return ""
-    return f"{hours.normalize():f} h/week"
-
-
-def schedule_summary(program) -> str:
-    """ "Mon, Wed, Thu 6-9 pm · 9 h/week"; empty when no schedule is reported."""
-    slots: dict[tuple[time, time], list[int]] = {}
-    for session in program.sessions.all():
-        slots.setdefault((session.start, session.end), []).append(session.weekday)
-    if not slots:
-        return ""
-    ordered = sorted(slots.items(), key=lambda item: (min(item[1]), item[0]))
-    text = "; ".join(f"{day_list(days)} {time_range(*times)}" for times, days in ordered)
-    hours = hours_text(program.hours_per_week)
-    return f"{text} · {hours}" if hours else text
 
 
 def short_credential(name: str) -> str:
