@@ -4,6 +4,7 @@ Lookup rows (credentials, conditions, payment types...) come from the app's migr
 factories refer to them by slug.
 """
 
+import importlib
 import itertools
 from datetime import date, time
 
@@ -26,6 +27,21 @@ from programs.models import (
 )
 
 _counter = itertools.count(1)
+
+
+def restore_migrated_rows() -> None:
+    """Put back the rows migrations create: the lookup lists and the Curators group.
+
+    A live-server test flushes the database afterwards, and serialized rollback cannot restore
+    them once Playwright runs: its event loop makes Django hand the test a different connection
+    object, one without the serialized copy (pytest-django issue #1117). Idempotent.
+    """
+    from django.apps import apps
+
+    from programs.curators import ensure_curators_group
+
+    importlib.import_module("programs.migrations.0002_lookup_lists").load(apps, None)
+    ensure_curators_group()
 
 
 def _parse_time(value) -> time:

@@ -4,32 +4,23 @@
 returns a name -> URL map covering every kind of page an anonymous visitor can reach.
 """
 
-import importlib
-
-from django.apps import apps
 from django.urls import reverse
 
 from programs.models import LevelOfCare, Source
-from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
+from tests.factories import (
+    EVENING_MON_WED_THU,
+    make_facility,
+    make_program,
+    restore_migrated_rows,
+)
 
 PROGRAM_WEBSITE = "https://recovery-center.example.org/iop"
 # Status of the page types that are not a plain 200.
 STATUS = {"not-found": 404, "bad-input": 400}
 
 
-def restore_lookup_lists() -> None:
-    """Reload the shipped lookup lists the way migration 0002 does (idempotent).
-
-    A live-server test flushes the database afterwards, and serialized_rollback cannot put the
-    lists back once Playwright runs: its event loop makes Django hand the test a different
-    connection object, one without the serialized copy (see also test_compare_browser.py).
-    """
-    load = importlib.import_module("programs.migrations.0002_lookup_lists").load
-    load(apps, None)
-
-
 def make_public_pages() -> dict[str, str]:
-    restore_lookup_lists()
+    restore_migrated_rows()
     facility = make_facility(
         name="Blue Ridge Recovery Center",
         website=PROGRAM_WEBSITE,

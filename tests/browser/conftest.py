@@ -4,11 +4,12 @@ Playwright's own browser download does not work on our machines, so the tests la
 /usr/bin/chromium (installed by `make test`). Every test here gets the `browser` marker.
 """
 
-import importlib
 import os
 from urllib.parse import urlparse
 
 import pytest
+
+from tests.factories import restore_migrated_rows
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -24,19 +25,8 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def _lookup_lists(transactional_db):
-    """Put back the lookup lists and the Curators group that migrations create.
-
-    live_server tests run on a transactional database that is flushed after each test, and
-    under Playwright's sync API Django's serialized rollback does not restore the migrated
-    rows (pytest-django issue #1117), so they are reloaded the way migration 0002 loads them.
-    """
-    from django.apps import apps
-
-    from programs.curators import ensure_curators_group
-
-    importlib.import_module("programs.migrations.0002_lookup_lists").load(apps, None)
-    ensure_curators_group()
+def _migrated_rows(transactional_db):
+    restore_migrated_rows()
 
 
 @pytest.fixture(scope="session")

@@ -144,9 +144,7 @@ def test_pages_full_of_demo_listings_pass_wcag_21_aa_on_desktop_and_phone(page, 
     from django.urls import reverse
 
     from programs.models import Program
-    from tests.public_pages import restore_lookup_lists
 
-    restore_lookup_lists()
     call_command("load_demo", verbosity=0)
     slugs = list(Program.objects.published().order_by("slug").values_list("slug", flat=True)[:4])
     results = reverse("programs:list")

@@ -1,7 +1,6 @@
 """In a real browser: a family searches a ZIP code, narrows the results with two filters and
 sees them change, on a desktop, on a phone (the filter panel folds) and without JavaScript."""
 
-import importlib
 import re
 
 import pytest
@@ -14,15 +13,6 @@ from tests.factories import DAYTIME_TUE_THU, EVENING_MON_WED_THU, make_facility,
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 CVILLE_LAT, CVILLE_LON = 38.0339, -78.4924
-
-
-@pytest.fixture(autouse=True)
-def _lookup_lists(transactional_db):
-    """Put the shipped lookup lists back if an earlier live-server test flushed them
-    (see test_compare_browser.py: pytest-django issue #1117)."""
-    from django.apps import apps
-
-    importlib.import_module("programs.migrations.0002_lookup_lists").load(apps, None)
 
 
 def north(miles: float) -> dict:
