@@ -13,12 +13,13 @@ from .choices import DualDiagnosis, Format, Source
 # of imported facilities so that families know which facts the national locator supplied.
 LOCATOR_FACTS = [
     "name, address, phone numbers and website",
-    "level of care and whether telehealth is offered",
+    "level of care",
     "payment accepted and payment help",
     "who is served",
     "languages",
     "licensing and accreditation, and who runs the facility",
     "medications for addiction treatment and treatment approaches",
+    "drug and alcohol testing, family services and aftercare planning",
     "mental-health services, where the locator codes them",
 ]
 
