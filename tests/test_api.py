@@ -1,11 +1,9 @@
 """The read-only JSON API: /api/programs/ (the search, paginated) and /api/programs/<slug>/."""
 
 import io
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,56 +13,19 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from programs.filters import ProgramFilter
-from programs.models import DualDiagnosis, Format, LevelOfCare, Source
+from programs.models import DualDiagnosis
 from programs.views.api import MAX_PAGE_SIZE
-from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
+from tests.factories import make_program
+from tests.search_listings import QUERIES, SAMPLE, make_search_listings
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/programs/"
-SAMPLE = Path(settings.BASE_DIR) / "fixtures" / "findtreatment" / "locator-sample.json"
-QUERIES = [
-    "",
-    "near=22903",
-    "near=22903&radius=100&sort=hours",
-    "mat=1",
-    "payment=medicaid",
-    "level=iop&level=php&sort=name",
-    "q=evening",
-    "evening=1&near=Charlottesville%2C+VA",
-]
 
 
 @pytest.fixture
 def listings():
-    """Curated, demo, far away, other levels, unpublished: what a search must tell apart."""
-    full = make_facility(name="Blue Ridge Recovery", payment=("medicaid", "self-pay"))
-    make_program(
-        name="Evening IOP",
-        slug="evening-iop",
-        facility=full,
-        sessions=EVENING_MON_WED_THU,
-        staff={"psychiatrist": "on_site"},
-        conditions={"depression": "on_site"},
-        modalities=("cbt",),
-        medications=("buprenorphine",),
-        offers_mat=True,
-        drug_testing=False,
-        dual_diagnosis=DualDiagnosis.ENHANCED,
-        format=Format.HYBRID,
-    )
-    make_program(name="Day PHP", facility=full, level_of_care=LevelOfCare.PHP)
-    make_program(name="Bare IOP", slug="bare-iop", facility=make_facility(name="Quiet Clinic"))
-    make_program(
-        name="Demo IOP",
-        facility=make_facility(name="Imaginary Place", source=Source.DEMO, payment=("medicaid",)),
-        offers_mat=True,
-    )
-    make_program(
-        name="Far IOP",
-        facility=make_facility(name="Far Away", latitude=40.7, longitude=-74.0, state="NY"),
-    )
-    make_program(name="Hidden IOP", slug="hidden-iop", is_published=False)
+    make_search_listings()
 
 
 def get_json(client, url: str, status: int = 200) -> dict:
