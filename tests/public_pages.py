@@ -17,6 +17,18 @@ from tests.factories import (
 PROGRAM_WEBSITE = "https://recovery-center.example.org/iop"
 # Status of the page types that are not a plain 200.
 STATUS = {"not-found": 404, "bad-input": 400}
+# Every kind of page an anonymous visitor can reach, as named by make_public_pages().
+PAGE_TYPES = [
+    "home",
+    "results",
+    "empty-results",
+    "filtered-results",
+    "bad-input",
+    "detail",
+    "detail-sparse",
+    "compare",
+    "not-found",
+]
 
 
 def make_public_pages() -> dict[str, str]:

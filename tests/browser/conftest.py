@@ -12,6 +12,9 @@ import pytest
 from tests.factories import restore_migrated_rows
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# The first search loads the offline ZIP code table, which takes a few seconds on a busy
+# two-core CI machine; a slow first page is not what the browser tests are about.
+PAGE_TIMEOUT_MS = 30_000
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that tests make
 # there (creating fixtures) are still plain synchronous code.
@@ -58,7 +61,7 @@ def page(browser, live_server):
     """A fresh browser context (no cookies, no storage) at desktop size."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     yield page
     context.close()
 
@@ -73,7 +76,7 @@ def phone_page(browser, live_server):
         has_touch=True,
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     yield page
     context.close()
 

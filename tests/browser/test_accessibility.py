@@ -8,31 +8,11 @@ the detail and compare tables have proper headers.
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.public_pages import make_public_pages
+from tests.public_pages import PAGE_TYPES, make_public_pages
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture(autouse=True)
-def _patient_pages(request):
-    # The first search loads the offline ZIP code table, which takes a few seconds on a busy
-    # two-core CI machine; a slow page is not what these tests are about.
-    for name in ("page", "phone_page"):
-        if name in request.fixturenames:
-            request.getfixturevalue(name).set_default_timeout(30_000)
-
-
-PAGE_TYPES = [
-    "home",
-    "results",
-    "empty-results",
-    "filtered-results",
-    "bad-input",
-    "detail",
-    "detail-sparse",
-    "compare",
-    "not-found",
-]
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 # Runs in the page; returns a list of problems in plain words.
@@ -157,7 +137,6 @@ def test_pages_full_of_demo_listings_pass_wcag_21_aa_on_desktop_and_phone(page, 
     problems = {}
 
     for screen, browser_page in (("desktop", page), ("phone", phone_page)):
-        browser_page.set_default_timeout(30_000)
         for name, url in urls.items():
             browser_page.goto(url)
             found = axe_violations(browser_page) + browser_page.evaluate(STRUCTURE_CHECKS)

@@ -11,7 +11,6 @@ PASSWORD = "a-long-test-password"
 
 
 def test_a_curator_signs_in_and_edits_a_program_without_any_csp_violation(page, django_user_model):
-    page.set_default_timeout(30_000)
     make_public_pages()
     django_user_model.objects.create_superuser("boss", "boss@example.com", PASSWORD)
     violations = []

@@ -25,12 +25,6 @@ FOCUS_IS_VISIBLE = """
 """
 
 
-@pytest.fixture(autouse=True)
-def _patient_page(page):
-    # The first search loads the offline ZIP code table: slow on a busy two-core CI machine.
-    page.set_default_timeout(30_000)
-
-
 def focused_matches(page, selector: str) -> bool:
     return page.evaluate("(selector) => document.activeElement.matches(selector)", selector)
 

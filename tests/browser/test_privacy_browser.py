@@ -4,32 +4,10 @@ without a single Content-Security-Policy violation."""
 import pytest
 
 from tests.browser.conftest import is_same_host
-from tests.public_pages import make_public_pages
+from tests.public_pages import PAGE_TYPES, make_public_pages
 
 # The data the pages show is created in the test and read by the live server's thread.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def _patient_pages(request):
-    # The first search loads the offline ZIP code table, which takes a few seconds on a busy
-    # two-core CI machine; a slow page is not what these tests are about.
-    for name in ("page", "phone_page"):
-        if name in request.fixturenames:
-            request.getfixturevalue(name).set_default_timeout(30_000)
-
-
-PAGE_TYPES = [
-    "home",
-    "results",
-    "empty-results",
-    "filtered-results",
-    "bad-input",
-    "detail",
-    "detail-sparse",
-    "compare",
-    "not-found",
-]
 
 
 class Watcher:

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from programs import geo
+from tests.browser.conftest import PAGE_TIMEOUT_MS
 from tests.factories import DAYTIME_TUE_THU, EVENING_MON_WED_THU, make_facility, make_program
 
 # The data the pages show is created in the test and read by the live server's thread.
@@ -95,7 +96,7 @@ def test_filter_panel_is_folded_on_a_phone_and_opens_with_a_tap(phone_page, prog
 def test_search_and_filters_work_without_javascript(browser, live_server, programs):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     try:
         page.goto("/programs/?near=22903")
         page.locator("summary", has_text="Filters").click()
