@@ -79,6 +79,20 @@ class LoggedBulkActionsMixin:
                 self.log_change(request, obj, message)
         return len(to_change), total
 
+    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
+    def publish(self, request, queryset):
+        changed, total = self.update_and_log(
+            request, queryset, "Published (bulk action).", is_published=True
+        )
+        self.report(request, self.model, changed, total, "published")
+
+    @admin.action(description="Unpublish selected %(verbose_name_plural)s", permissions=["change"])
+    def unpublish(self, request, queryset):
+        changed, total = self.update_and_log(
+            request, queryset, "Unpublished (bulk action).", is_published=False
+        )
+        self.report(request, self.model, changed, total, "unpublished")
+
     def report(self, request, model, changed: int, total: int, done: str) -> None:
         noun = model._meta.verbose_name if changed == 1 else model._meta.verbose_name_plural
         text = f"{changed} {noun} {done}."
@@ -153,20 +167,6 @@ class FacilityAdmin(LoggedBulkActionsMixin, admin.ModelAdmin):
             last_verified=today,
         )  # fmt: skip
         self.report(request, Facility, changed, total, "marked as verified today")
-
-    @admin.action(description="Publish selected facilities", permissions=["change"])
-    def publish(self, request, queryset):
-        changed, total = self.update_and_log(
-            request, queryset, "Published (bulk action).", is_published=True
-        )
-        self.report(request, Facility, changed, total, "published")
-
-    @admin.action(description="Unpublish selected facilities", permissions=["change"])
-    def unpublish(self, request, queryset):
-        changed, total = self.update_and_log(
-            request, queryset, "Unpublished (bulk action).", is_published=False
-        )
-        self.report(request, Facility, changed, total, "unpublished")
 
 
 class SessionInline(admin.TabularInline):
@@ -258,17 +258,3 @@ class ProgramAdmin(LoggedBulkActionsMixin, admin.ModelAdmin):
             last_verified=today,
         )  # fmt: skip
         self.report(request, Facility, changed, total, "marked as verified today")
-
-    @admin.action(description="Publish selected programs", permissions=["change"])
-    def publish(self, request, queryset):
-        changed, total = self.update_and_log(
-            request, queryset, "Published (bulk action).", is_published=True
-        )
-        self.report(request, Program, changed, total, "published")
-
-    @admin.action(description="Unpublish selected programs", permissions=["change"])
-    def unpublish(self, request, queryset):
-        changed, total = self.update_and_log(
-            request, queryset, "Unpublished (bulk action).", is_published=False
-        )
-        self.report(request, Program, changed, total, "unpublished")
