@@ -1,15 +1,20 @@
 """Where a searcher is, and how far away a program is, without any outside service.
 
-US ZIP code centroids come from the ``zipcodes`` package, which ships its data inside the wheel,
-so a location lookup never leaves the server. The data is read once, on first use (about a
-second), into two dictionaries: ZIP -> place, and (city, state) -> the centroid of that city's
-ZIP codes.
+US ZIP code centroids come from the ``zipcodes`` package, which ships its data inside the wheel
+and answers from a compiled extension, so a location lookup never leaves the server. A ZIP code
+is asked of the package directly (and the answer kept in a small cache). A city needs its
+centroid, the mean of its active ZIP codes, so the cities of a state are indexed the first time
+someone searches in that state: about 10 ms and a few hundred kilobytes per state. Keeping the
+package's 42,000 rows as Python objects instead cost about 40 MB in every web worker.
 """
 
+import functools
 import math
 import re
 import threading
 from dataclasses import dataclass
+
+import zipcodes
 
 from programs.models import US_STATES
 
@@ -31,58 +36,51 @@ class Place:
     state: str
 
 
+@functools.lru_cache(maxsize=4096)
+def _zip_place(zip_code: str) -> Place | None:
+    for row in zipcodes.matching(zip_code):
+        try:
+            lat, lon = float(row["lat"]), float(row["long"])
+        except (TypeError, ValueError):
+            continue
+        return Place(f"{zip_code} ({row['city']}, {row['state']})", lat, lon, row["state"])
+    return None
+
+
 _lock = threading.Lock()
-_by_zip: dict[str, Place] | None = None
-_by_city: dict[tuple[str, str], Place] | None = None
+_cities_by_state: dict[str, dict[str, Place]] = {}
 
 
-def _load() -> tuple[dict[str, Place], dict[tuple[str, str], Place]]:
-    global _by_zip, _by_city
-    if _by_zip is not None and _by_city is not None:
-        return _by_zip, _by_city
+def _cities(state: str) -> dict[str, Place]:
+    """The state's cities (by normalised name) and the centroids of their active ZIP codes."""
+    cities = _cities_by_state.get(state)
+    if cities is not None:
+        return cities
     with _lock:
-        if _by_zip is None or _by_city is None:
-            import zipcodes
-
-            by_zip: dict[str, Place] = {}
-            city_points: dict[tuple[str, str], list[tuple[float, float]]] = {}
-            city_names: dict[tuple[str, str], str] = {}
-            for row in _all_zip_rows(zipcodes):
+        if state not in _cities_by_state:
+            points: dict[str, list[tuple[float, float]]] = {}
+            names: dict[str, str] = {}
+            for row in zipcodes.filter_by(state=state):
+                # Retired ZIP codes still resolve on their own, but do not pull a city's centre.
+                if not row.get("active", True):
+                    continue
                 try:
                     lat, lon = float(row["lat"]), float(row["long"])
                 except (TypeError, ValueError):
                     continue
-                state, city = row["state"], row["city"]
-                by_zip[row["zip_code"]] = Place(
-                    f"{row['zip_code']} ({city}, {state})", lat, lon, state
-                )
-                # Retired ZIP codes still resolve on their own, but do not pull a city's centre.
-                if row.get("active", True):
-                    key = (_normalise_city(city), state)
-                    city_points.setdefault(key, []).append((lat, lon))
-                    city_names.setdefault(key, city)
-            by_city = {
+                key = _normalise_city(row["city"])
+                points.setdefault(key, []).append((lat, lon))
+                names.setdefault(key, row["city"])
+            _cities_by_state[state] = {
                 key: Place(
-                    f"{city_names[key]}, {key[1]}",
-                    sum(p[0] for p in points) / len(points),
-                    sum(p[1] for p in points) / len(points),
-                    key[1],
+                    f"{names[key]}, {state}",
+                    sum(p[0] for p in found) / len(found),
+                    sum(p[1] for p in found) / len(found),
+                    state,
                 )
-                for key, points in city_points.items()
+                for key, found in points.items()
             }
-            _by_zip, _by_city = by_zip, by_city
-    return _by_zip, _by_city
-
-
-def _all_zip_rows(zipcodes):
-    """Every ZIP code row, in ZIP order, ten slices at a time.
-
-    ``zipcodes.list_all()`` builds all 42,000 rows as Python dicts at once and keeps them
-    (about 125 MB in every web worker); one leading digit at a time keeps the peak a tenth of
-    that, and the rows are freed once the tables above are built.
-    """
-    for digit in "0123456789":
-        yield from zipcodes.similar_to(digit)
+    return _cities_by_state[state]
 
 
 def _normalise_city(city: str) -> str:
@@ -96,7 +94,7 @@ def lookup_zip(zip_code: str) -> Place | None:
     match = _ZIP_RE.match(zip_code.strip())
     if not match:
         return None
-    return _load()[0].get(match.group(1))
+    return _zip_place(match.group(1))
 
 
 def lookup_city(city: str, state: str) -> Place | None:
@@ -105,7 +103,7 @@ def lookup_city(city: str, state: str) -> Place | None:
     code = state.upper() if state.upper() in _STATE_CODES else _STATE_BY_NAME.get(state.lower())
     if not code:
         return None
-    return _load()[1].get((_normalise_city(city), code))
+    return _cities(code).get(_normalise_city(city))
 
 
 def resolve(text: str) -> Place | None:

@@ -60,10 +60,18 @@ def test_unknown_city_or_state_resolves_to_nothing(text):
     assert geo.resolve(text) is None
 
 
-def test_data_is_loaded_once_and_reused():
-    by_zip, by_city = geo._load()
-    assert geo._load()[0] is by_zip and geo._load()[1] is by_city
-    assert len(by_zip) > 40_000
+def test_a_states_cities_are_indexed_once_and_reused():
+    geo.resolve("Charlottesville, VA")
+    virginia = geo._cities("VA")
+    assert geo._cities("VA") is virginia
+    assert "charlottesville" in virginia and "richmond" in virginia
+
+
+def test_a_zip_code_answer_is_cached():
+    geo._zip_place.cache_clear()
+    geo.resolve("22903")
+    geo.resolve("22903-0001")
+    assert geo._zip_place.cache_info().hits == 1
 
 
 def test_haversine_matches_known_distance():
