@@ -2,7 +2,7 @@
 
 One function per shape: ``facility_data`` and ``program_data`` (JSON-ready dicts), and
 ``csv_row`` (one spreadsheet row, built from ``program_data``). Every function reads only what
-``ProgramQuerySet.with_detail_data()`` prefetched, so it costs no queries.
+``ProgramQuerySet.with_detail_data()`` loaded, so it costs no queries.
 
 Unknown is not "no": a fact that was not reported is ``None`` (JSON ``null``), never ``False``;
 a list fact with no entries is also ``None``, because an empty list means "not reported" in our

@@ -3,7 +3,7 @@
 Unknown is not "no": each fact a program has not reported becomes a plain question, so the gap
 in the listing becomes something to ask about instead of something to guess. This module is the
 one place that decides which facts lead to which questions; ``Program.intake_questions()``
-calls it. It reads only data that ``ProgramQuerySet.with_detail_data()`` has prefetched, so it
+calls it. It reads only data that ``ProgramQuerySet.with_detail_data()`` has loaded, so it
 costs no queries.
 """
 

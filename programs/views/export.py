@@ -2,7 +2,7 @@
 
 The query string is the results page's own, read by the same ``ProgramFilter`` on the same
 ``published()`` programs, so the file holds exactly the programs the page lists, in its order.
-Rows are streamed, and read from the database in chunks with their related facts prefetched
+Rows are streamed, and read from the database in chunks with their related facts loaded
 per chunk: the number of queries depends on the number of chunks, not of programs.
 """
 

@@ -1,0 +1,134 @@
+"""programs.models.loading: a page's related rows in a fixed handful of queries, in model order."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from programs.models import Modality, Program
+from programs.models.loading import FACILITY_LISTS, LIST_ORDERINGS, PROGRAM_LISTS
+from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [*PROGRAM_LISTS, *FACILITY_LISTS]
+
+
+def _rich(facility=None, **fields):
+    return make_program(
+        facility=facility or make_facility(payment=("self-pay", "medicaid"), languages=("asl",)),
+        sessions=((3, "18:00", "21:00"), (0, "09:00", "12:00"), (0, "18:00", "21:00")),
+        staff={
+            "lcsw": "on_site",
+            "psychiatrist": "referral",
+            "peer-recovery-specialist": "on_site",
+        },
+        conditions={"ptsd": "on_site", "anxiety": "referral"},
+        modalities=("yoga", "cbt", "twelve-step", "dbt"),
+        medications=("naltrexone-oral", "buprenorphine"),
+        populations=("veterans", "adults"),
+        topics=("stress",),
+        **fields,
+    )
+
+
+def _read_everything(program):
+    facility = program.facility
+    return {
+        "sessions": [(s.weekday, s.start) for s in program.sessions.all()],
+        "staff": [(r.credential.slug, r.availability) for r in program.staff_roles.all()],
+        "conditions": [(c.condition.slug, c.support) for c in program.condition_support.all()],
+        **{name: [item.slug for item in getattr(program, name).all()] for name in PROGRAM_LISTS},
+        **{
+            name: [item.slug for item in getattr(facility, name.split(".")[1]).all()]
+            for name in FACILITY_LISTS
+        },
+    }
+
+
+def _fresh(program):
+    """The same program read the plain way, one query per relation."""
+    return Program.objects.select_related("facility").get(pk=program.pk)
+
+
+def test_detail_data_reads_every_relation_without_further_queries(django_assert_num_queries):
+    _rich()
+    with django_assert_num_queries(5):
+        (program,) = Program.objects.with_detail_data()
+    with django_assert_num_queries(0):
+        facts = _read_everything(program)
+    assert facts["sessions"][0][0] == 0 and len(facts["sessions"]) == 3
+    assert facts["facility.languages"] == ["asl"]
+
+
+def test_loaded_rows_are_the_ones_and_in_the_order_a_plain_query_gives():
+    first = _rich()
+    _rich(facility=first.facility)  # a second program sharing the facility
+    make_program()  # one that reported nothing
+    loaded = {p.pk: _read_everything(p) for p in Program.objects.with_detail_data()}
+    assert loaded == {p.pk: _read_everything(_fresh(p)) for p in Program.objects.all()}
+    # Staff follow the credential's sort order: psychiatrist, LCSW, then peer specialist.
+    assert [slug for slug, _ in loaded[first.pk]["staff"]] == [
+        "psychiatrist",
+        "lcsw",
+        "peer-recovery-specialist",
+    ]
+
+
+def test_nothing_reported_loads_as_empty_lists():
+    make_program()
+    (program,) = Program.objects.with_detail_data()
+    facts = _read_everything(program)
+    assert all(value == [] for value in facts.values())
+    assert not program.modalities.all().exists() and program.modalities.count() == 0
+
+
+def test_every_facility_copy_gets_its_lists_when_programs_share_a_facility(
+    django_assert_num_queries,
+):
+    facility = make_facility(payment=("medicaid",))
+    for _ in range(3):
+        make_program(facility=facility)
+    programs = list(Program.objects.with_card_data())
+    with django_assert_num_queries(0):
+        assert [[p.slug for p in program.facility.payment_types.all()] for program in programs] == [
+            ["medicaid"]
+        ] * 3
+
+
+def test_filtering_loaded_rows_asks_the_database_about_that_owner_only():
+    one, other = _rich(), _rich()
+    (program, _second) = Program.objects.with_detail_data().filter(pk__in=[one.pk, other.pk])
+    evidence = program.modalities.filter(kind="evidence")
+    assert sorted(m.slug for m in evidence) == ["cbt", "dbt"]
+    assert evidence.model is Modality
+    # The loaded rows are still in place afterwards.
+    assert [m.slug for m in program.modalities.all()] == [
+        m.slug for m in _fresh(program).modalities.all()
+    ]
+
+
+def test_chunked_reading_loads_each_chunk_with_the_same_number_of_queries():
+    for _ in range(5):
+        make_program(sessions=EVENING_MON_WED_THU, modalities=("cbt",))
+    with CaptureQueriesContext(connection) as queries:
+        programs = list(Program.objects.with_detail_data().order_by("pk").iterator(chunk_size=2))
+        for program in programs:
+            _read_everything(program)
+    assert len(programs) == 5
+    # One query for the programs, then four per chunk of two (three chunks).
+    assert len(queries) == 1 + 4 * 3
+    assert all(len(program.sessions.all()) == 3 for program in programs)
+
+
+def test_values_querysets_are_left_alone():
+    make_program(modalities=("cbt",))
+    assert list(Program.objects.with_detail_data().values_list("level_of_care", flat=True)) == [
+        "iop"
+    ]
+
+
+def test_every_list_lookup_is_ordered_the_way_the_union_sorts():
+    for path in LISTS:
+        owner = Program if "." not in path else Program._meta.get_field("facility").related_model
+        field = owner._meta.get_field(path.rpartition(".")[2])
+        assert field.related_model._meta.ordering in LIST_ORDERINGS
