@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
 from django.http import QueryDict
@@ -43,9 +44,12 @@ from programs.models import (
     StaffRole,
 )
 from programs.models.choices import WEEKDAY_ABBR
+from programs.models.loading import load_lookup_tables
+from programs.models.lookups import Lookup
 
 RADIUS_CHOICES = [(str(miles), f"{miles} miles") for miles in (5, 10, 25, 50, 100)]
 DEFAULT_RADIUS = "25"
+LOOKUP_ROWS_SECONDS = 300
 DEFAULT_LEVELS = [LevelOfCare.IOP.value]
 DAY_CHOICES = [(abbr.lower(), abbr) for abbr in WEEKDAY_ABBR]
 DUAL_CHOICES = [
@@ -96,24 +100,79 @@ class PlaceFilter(django_filters.CharFilter):
     field_class = PlaceField
 
 
-class SlugModelChoiceField(filter_fields.ModelChoiceField):
-    # Check the shape before the database sees it: some databases reject odd bytes outright.
+class LoadedChoiceIterator(filter_fields.ModelChoiceIterator):
+    """The field's choices from rows read beforehand (``field.loaded_rows``, see
+    ``ProgramFilter.form``) instead of a query per list; the usual query when there are none."""
+
+    def __iter__(self):
+        rows = self.field.loaded_rows
+        if rows is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in rows:
+            yield self.choice(row)
+
+    def __len__(self):
+        rows = self.field.loaded_rows
+        if rows is None:
+            return super().__len__()
+        return len(rows) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        rows = self.field.loaded_rows
+        return super().__bool__() if rows is None else bool(rows or self.field.empty_label)
+
+
+class LoadedRowsMixin:
+    """A lookup field that can check values against rows read beforehand, without a query."""
+
+    iterator = LoadedChoiceIterator
+    tables: "LookupTables | None" = None
+
+    @property
+    def loaded_rows(self):
+        return self.tables.rows(self.queryset.model) if self.tables else None
+
+    def _check_shape(self, value) -> None:
+        # Check the shape before the database sees it: some databases reject odd bytes outright.
+        if not _SLUG_RE.match(str(value)):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": str(value)[:40]},
+            )
+
+    def _loaded(self, slug):
+        found = next((row for row in self.loaded_rows if row.slug == slug), None)
+        if found is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": str(slug)[:40]},
+            )
+        return found
+
+
+class SlugModelChoiceField(LoadedRowsMixin, filter_fields.ModelChoiceField):
     def to_python(self, value):
-        if value not in self.empty_values and not _SLUG_RE.match(str(value)):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        self._check_shape(value)
+        if self.loaded_rows is None:
+            return super().to_python(value)
+        return self._loaded(value)
 
 
-class SlugModelMultipleChoiceField(filter_fields.ModelMultipleChoiceField):
+class SlugModelMultipleChoiceField(LoadedRowsMixin, filter_fields.ModelMultipleChoiceField):
     def _check_values(self, value):
         for item in value:
-            if not _SLUG_RE.match(str(item)):
-                raise ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": str(item)[:40]},
-                )
-        return super()._check_values(value)
+            self._check_shape(item)
+        if self.loaded_rows is None:
+            return super()._check_values(value)
+        chosen = {self._loaded(item).slug for item in value}
+        return [row for row in self.loaded_rows if row.slug in chosen]
 
 
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
@@ -169,6 +228,29 @@ class SearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class LookupTables:
+    """The rows of the form's lookup tables, read with one query (``load_lookup_tables``) the
+    first time a field needs them, and cached under the listings stamp the page read
+    (``programs.pagecache``), so never stale. A search that chooses no lookup value and shows
+    no form (the API, the CSV) never reads them."""
+
+    def __init__(self, models, request=None):
+        self.models = models
+        self.token = getattr(request, "listings_token", None)
+        self._tables = None
+
+    def rows(self, model) -> list:
+        if self._tables is None:
+            names = ",".join(sorted(model.__name__ for model in self.models))
+            key = f"lookup-rows:{self.token}:{names}"
+            self._tables = cache.get(key) if self.token else None
+            if self._tables is None:
+                self._tables = load_lookup_tables(self.models)
+                if self.token:
+                    cache.set(key, self._tables, LOOKUP_ROWS_SECONDS)
+        return self._tables[model]
 
 
 # --- The FilterSet ----------------------------------------------------------------------------
@@ -339,6 +421,22 @@ class ProgramFilter(django_filters.FilterSet):
         if data is not None:
             data = _with_defaults(self.params)
         super().__init__(data, *args, **kwargs)
+
+    @property
+    def form(self):
+        """The form, its lookup lists (choices and the values chosen) read together, when first
+        needed, with one query (``LookupTables``)."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            fields = [
+                field
+                for field in form.fields.values()
+                if isinstance(field, LoadedRowsMixin) and issubclass(field.queryset.model, Lookup)
+            ]
+            tables = LookupTables({field.queryset.model for field in fields}, self.request)
+            for field in fields:
+                field.tables = tables
+        return self._form
 
     # --- Filter methods -----------------------------------------------------------------
 

@@ -215,3 +215,41 @@ def _load_lists(programs, paths) -> None:
     for index, (on_facility, name, _field) in enumerate(relations):
         for owner_id, owner in owners[on_facility]:
             _file(owner, name, listed.get((index, owner_id), []))
+
+
+# --- Whole lookup tables (the search form's choices) ----------------------------------------------
+
+
+# What the union below sorts by (sort order, then kind, then name) covers these orderings.
+TABLE_ORDERINGS = (["name"], ["kind", "name"], ["sort_order", "name"])
+
+
+def load_lookup_tables(models) -> dict:
+    """Every row of each of these lookup tables, in each model's own order, with one query:
+    ``{model: [rows]}``. Rows carry id, slug and name (and kind, for modalities)."""
+    models = list(models)
+    connection = connections["default"]
+    quote = connection.ops.quote_name
+    branches = []
+    for index, model in enumerate(models):
+        fields = {field.name for field in model._meta.concrete_fields}
+        if model._meta.ordering not in TABLE_ORDERINGS:
+            raise ValueError(f"{model.__name__} must be ordered by sort order, kind and/or name.")
+        kind = quote("kind") if "kind" in fields else "''"
+        sort_order = quote("sort_order") if "sort_order" in fields else "0"
+        branches.append(
+            f"SELECT {index}, {quote('id')}, {quote('slug')}, {quote('name')}, {kind}, "
+            f"{sort_order} FROM {quote(model._meta.db_table)}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(branches) + " ORDER BY 1, 6, 5, 4")
+        rows = cursor.fetchall()
+    tables = {model: [] for model in models}
+    for index, pk, slug, name, kind, _sort_order in rows:
+        model = models[index]
+        if _has_kind(model):
+            item = model.from_db("default", ["id", "slug", "name", "kind"], [pk, slug, name, kind])
+        else:
+            item = model.from_db("default", ["id", "slug", "name"], [pk, slug, name])
+        tables[model].append(item)
+    return tables
