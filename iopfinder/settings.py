@@ -154,6 +154,20 @@ PERMISSIONS_POLICY = (
 # Seconds browsers and shared caches may keep a public page (programs.middleware.
 # PublicCacheMiddleware). Listings change rarely; a curator's edit shows within this time.
 PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 300)
+# Seconds a rendered public page is kept on the server (programs.pagecache); a change to the
+# listings makes stored pages unreachable at once, whatever this says. 0 switches it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+
+# In-process caches: "default" for fragments (the filters panel), "pages" for whole pages
+# (stored compressed, at most PAGE_CACHE_ENTRIES per worker, about 10 KB each).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 1000)},
+    },
+}
 
 # HTTPS. Cookies (only the admin sets any) are Secure unless DEBUG is on. HSTS and the HTTP to
 # HTTPS redirect are switched on by the deployer (see README, "Production"): the test suite and

@@ -21,13 +21,16 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # The results page caches its filters panel (templates/programs/_filters.html); each test
-    # starts from an empty cache so that lookup rows a test adds show up in its own pages.
-    from django.core.cache import cache
+    # Public pages and the filters panel are cached under the listings stamp, which a test's
+    # rolled-back changes restore to the same value; settings a test overrides, or mocks it
+    # installs, are not part of the key. Each test starts from empty caches.
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
 
 
 @pytest.fixture

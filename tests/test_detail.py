@@ -309,9 +309,9 @@ def test_detail_query_count_does_not_grow_with_what_a_program_has(
 ):
     sparse = sparse_program()
     rich = rich_program()
-    with django_assert_max_num_queries(6) as sparse_queries:
+    with django_assert_max_num_queries(7) as sparse_queries:
         assert client.get(sparse.get_absolute_url()).status_code == 200
-    with django_assert_max_num_queries(6) as rich_queries:
+    with django_assert_max_num_queries(7) as rich_queries:
         assert client.get(rich.get_absolute_url()).status_code == 200
     assert len(rich_queries.captured_queries) == len(sparse_queries.captured_queries)
 

@@ -1,5 +1,6 @@
 """The program data model, one module per concept."""
 
+from .changes import ListingsVersion
 from .choices import (
     NOT_REPORTED_LABEL,
     Availability,
@@ -41,6 +42,7 @@ __all__ = [
     "GroupTopic",
     "Language",
     "LevelOfCare",
+    "ListingsVersion",
     "Medication",
     "Modality",
     "ModalityKind",

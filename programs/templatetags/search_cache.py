@@ -1,9 +1,10 @@
 """The cache key of the search form's filters panel (templates/programs/_filters.html).
 
 The panel shows only the form, filled in from the query string, and the lookup lists its choices
-come from; no listing. So it is cached per combination of the parameters it shows, for a few
-minutes (a curator's new lookup value appears within that time). Place, words and page are
-outside the panel and left out of the key, so searches from different ZIP codes share it.
+come from; no listing. So it is cached per combination of the parameters it shows and per
+listings stamp (``programs.models.changes``: a curator's new lookup value shows at once), for
+five minutes at most. Place, words and page are outside the panel and left out of the key, so
+searches from different ZIP codes share it.
 """
 
 from django import template

@@ -16,6 +16,7 @@ from django.http import JsonResponse
 
 from programs.filters import ProgramFilter
 from programs.models import Program
+from programs.pagecache import cached_page
 from programs.serializers import program_data
 
 DEFAULT_PAGE_SIZE = 20
@@ -62,6 +63,7 @@ def _page_url(request, number: int) -> str:
 
 
 @json_get_only
+@cached_page
 def program_list(request):
     params = request.GET
     known = set(ProgramFilter.base_filters) | set(PAGING_PARAMETERS)
@@ -127,6 +129,7 @@ def program_list(request):
 
 
 @json_get_only
+@cached_page
 def program_detail(request, slug):
     if request.GET:
         names = sorted(name[:40] for name in request.GET)

@@ -12,8 +12,10 @@ from programs.compare import (
     read_selection,
 )
 from programs.models import Condition, Program
+from programs.pagecache import cached_page
 
 
+@cached_page
 def compare(request):
     selection = read_selection(request.GET)
     programs = []

@@ -4,8 +4,10 @@ from django.shortcuts import get_object_or_404, render
 
 from programs.jsonld import as_script_data, facility_json_ld
 from programs.models import Condition, Program
+from programs.pagecache import cached_page
 
 
+@cached_page
 def program_detail(request, slug):
     program = get_object_or_404(Program.objects.published().with_detail_data(), slug=slug)
     conditions = list(Condition.objects.all())

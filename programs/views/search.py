@@ -11,16 +11,21 @@ from django.shortcuts import render
 
 from programs.filters import SORT_CHOICES, ProgramFilter
 from programs.models import Program
+from programs.pagecache import cached_page
 
 PER_PAGE = 20
 
 
+@cached_page
 def home(request):
-    return render(request, "programs/home.html", {"form": ProgramFilter().form})
+    return render(request, "programs/home.html", {"form": ProgramFilter(request=request).form})
 
 
+@cached_page
 def program_list(request):
-    programs = ProgramFilter(request.GET, queryset=Program.objects.published().with_card_data())
+    programs = ProgramFilter(
+        request.GET, queryset=Program.objects.published().with_card_data(), request=request
+    )
     page = Paginator(programs.qs, PER_PAGE).get_page(request.GET.get("page"))
     has_errors = bool(programs.errors)
     sort_labels = dict(SORT_CHOICES)
