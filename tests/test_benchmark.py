@@ -56,6 +56,8 @@ def test_report_has_a_row_per_page_and_replaces_only_its_own_section(tmp_path):
             "minimal": {"rps": 400.0},
             "results": {"rps": 200.0},
             "ratio": 0.5,
+            "fresh": {"rps": 40.0},
+            "fresh_ratio": 0.1,
             "worker_peak_mb": 90.0,
         },
     }
@@ -82,7 +84,8 @@ def test_report_has_a_row_per_page_and_replaces_only_its_own_section(tmp_path):
     assert "### Again" in written and "### After" not in written
     for _key, label in benchmark.PAGES:
         assert f"| {label}" in written
-    assert "ratio **50%**" in written
+    assert "ratio **50%** (meets >= 40%)" in written
+    assert "ratio **10%** (misses >= 40%)" in written
 
 
 def test_percentile_is_nearest_rank():
