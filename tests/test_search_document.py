@@ -1,4 +1,8 @@
-"""Program.search_document: PostgreSQL keeps the full-text document current on every write."""
+"""The full-text index is kept current on every write, by triggers on both databases.
+
+PostgreSQL stores it in Program.search_document (migration 0004), SQLite in the FTS5 table
+behind ProgramText (migration 0008); search() reads whichever the database has.
+"""
 
 import pytest
 from django.db import connection
@@ -6,11 +10,7 @@ from django.db import connection
 from programs.models import Facility, Program
 from tests.factories import make_facility, make_program
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL trigger"),
-]
+pytestmark = pytest.mark.django_db
 
 
 def _found(text: str) -> set[str]:
@@ -54,3 +54,23 @@ def test_bulk_created_programs_get_a_document():
 
     assert _found("osprey") == {"osprey-0", "osprey-1", "osprey-2"}
     assert Facility.objects.filter(name="Osprey Recovery").count() == 1
+
+
+def test_a_deleted_program_leaves_nothing_behind_in_the_index():
+    program = make_program(name="Heron Track")
+    pk = program.pk
+    program.delete()
+
+    assert _found("heron") == set()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM programs_program_fts WHERE rowid = %s", [pk])
+            assert cursor.fetchone()[0] == 0
+
+
+def test_moving_a_program_to_another_facility_indexes_the_new_facility():
+    program = make_program(facility=make_facility(name="Bluebird Health"))
+    Program.objects.filter(pk=program.pk).update(facility=make_facility(name="Kestrel Counseling"))
+
+    assert _found("kestrel") == {program.slug}
+    assert _found("bluebird") == set()

@@ -25,7 +25,14 @@ from .lookups import (
     PaymentType,
     Population,
 )
-from .program import ConditionSupport, Program, Session, StaffRole, schedule_figures
+from .program import (
+    ConditionSupport,
+    Program,
+    ProgramText,
+    Session,
+    StaffRole,
+    schedule_figures,
+)
 
 __all__ = [
     "NOT_REPORTED_LABEL",
@@ -50,6 +57,7 @@ __all__ = [
     "PaymentType",
     "Population",
     "Program",
+    "ProgramText",
     "Session",
     "Source",
     "StaffRole",

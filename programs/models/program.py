@@ -326,3 +326,28 @@ class ConditionSupport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.condition}: {self.get_support_display().lower()}"
+
+
+class ProgramText(models.Model):
+    """SQLite only: the FTS5 full-text index of programs (migration 0008), kept by triggers.
+
+    One row per program (``rowid`` is the program's id). ``ProgramQuerySet.search()`` joins it
+    to match words and rank with bm25; nothing else reads or writes it through the ORM, and on
+    PostgreSQL (which has ``Program.search_document`` instead) the table does not exist.
+    """
+
+    program = models.OneToOneField(
+        Program,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="text_index",
+    )
+
+    class Meta:
+        managed = False
+        db_table = "programs_program_fts"
+
+    def __str__(self) -> str:
+        return f"Search index row of program {self.pk}"

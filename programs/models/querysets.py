@@ -114,47 +114,45 @@ class ProgramQuerySet(models.QuerySet):
     def search(self, text: str):
         """Programs matching free text in program or facility name, city or description.
 
-        On PostgreSQL: full-text search with English stemming, every word required and each
-        read as a prefix (so "counsel" finds "counseling" and "Charlottes" finds
-        "Charlottesville"), annotated with ``rank``. Elsewhere: every word must appear,
-        case-insensitively, in one of the fields; ``rank`` then counts the words found in the
-        program or facility name.
+        Every word is required and read as a prefix ("counsel" finds "counseling",
+        "Charlottes" finds "Charlottesville"), with English stemming ("families" finds
+        "family"); each program gets ``rank``, higher for a better match, names weighing most.
+        PostgreSQL matches the stored, GIN-indexed ``search_document`` (migration 0004) and
+        ranks with ts_rank; SQLite matches its FTS5 index (``ProgramText``, migration 0008)
+        and ranks with bm25. Only letters and digits reach either, so no input is read as
+        query syntax.
         """
         import re
 
         from django.db import connection
-        from django.db.models import Case, IntegerField, Q, Value, When
+        from django.db.models import BooleanField, F, FloatField, Value
+        from django.db.models.expressions import RawSQL
 
+        words = re.findall(r"\w+", text)[:12]
+        if not words:
+            return self.annotate(rank=Value(0.0))
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchRank
-            from django.db.models import F
 
-            # Only letters and digits reach the query, so no user input is read as syntax.
-            words = re.findall(r"\w+", text)[:12]
-            if not words:
-                return self.annotate(rank=Value(0.0))
             query = SearchQuery(
                 " & ".join(f"{word}:*" for word in words), search_type="raw", config="english"
             )
-            # The stored, GIN-indexed document (see Program.search_document): program name and
-            # facility name (weight A), city (B) and description (C).
+            # Weights: program name and facility name (A), city (B), description (C).
             return self.filter(search_document=query).annotate(
                 rank=SearchRank(F("search_document"), query)
             )
-        words = text.split()[:12]
-        if not words:
-            return self.annotate(rank=Value(0))
-        fields = ("name", "facility__name", "facility__city", "description")
-        matches = self
-        rank = Value(0)
-        for word in words:
-            matches = matches.filter(
-                Q.create([(f"{field}__icontains", word) for field in fields], connector=Q.OR)
+        # bm25 is lower for a better match; its weights follow the PostgreSQL ones.
+        query = " AND ".join(f'"{word}"*' for word in words)
+        return (
+            self.filter(text_index__isnull=False)
+            .filter(
+                RawSQL('"programs_program_fts" MATCH %s', (query,), output_field=BooleanField())
             )
-            for field in fields[:2]:
-                rank = rank + Case(
-                    When(**{f"{field}__icontains": word}, then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
+            .annotate(
+                rank=RawSQL(
+                    '-bm25("programs_program_fts", 10.0, 10.0, 4.0, 2.0)',
+                    (),
+                    output_field=FloatField(),
                 )
-        return matches.annotate(rank=rank)
+            )
+        )
