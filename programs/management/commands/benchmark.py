@@ -44,6 +44,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from iopfinder.startup import freeze_long_lived_objects
+
 BENCH_DATABASE_NAME = os.environ.get("BENCH_DATABASE_NAME", "iop_bench")
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 MINIMAL_PATH = "/benchmark-minimal/"
@@ -294,6 +296,7 @@ def benchmark_application():
     urls = import_module(settings.ROOT_URLCONF)
     urls.urlpatterns.append(path(MINIMAL_PATH.strip("/") + "/", minimal_view))
     clear_url_caches()
+    freeze_long_lived_objects()  # as iopfinder/wsgi.py does
     return application
 
 
@@ -445,9 +448,9 @@ def measure_gunicorn(seconds: float = 10, seed: int = 1, log=print) -> dict:
             if time.monotonic() > deadline or process.poll() is not None:
                 raise CommandError("gunicorn did not start.")
             time.sleep(0.3)
-        # Each worker loads the ZIP table and compiles templates on its first search, which
-        # takes seconds: warm both up with concurrent requests for every page (so that peak
-        # memory covers all of them) before timing anything.
+        # Each worker compiles templates and reads the ZIP data on its first searches: warm
+        # both up with concurrent requests for every page (so that peak memory covers all of
+        # them) before timing anything.
         _warm_up(port, [inputs.url(key) for key, _label in PAGES for _ in range(6)])
         # Two loads on the results page: 300 searches asked again and again, each asked a few
         # times beforehand so that both workers' page caches hold it (the steady state of
@@ -703,6 +706,8 @@ class Command(BaseCommand):
             "requests": options["requests"],
         }
         log(f"{run['database']}: measuring {options['requests']} requests per page")
+        # As a gunicorn worker does once it has loaded the site (iopfinder/wsgi.py).
+        freeze_long_lived_objects()
         pages = measure_pages(options["requests"], seed=options["seed"], log=log)
         run["pages"] = [asdict(page) for page in pages]
         run["api_queries_by_page_size"] = api_queries_by_page_size(seed=options["seed"])

@@ -1,0 +1,19 @@
+"""What a long-running web process does once it has loaded the site."""
+
+import gc
+
+
+def freeze_long_lived_objects() -> None:
+    """Load every view module, then set everything loaded so far aside from the cyclic
+    garbage collector (``gc.freeze()``).
+
+    Django, the app's modules and the URL patterns live as long as the process. Left in the
+    collector's care, every full collection walks all of them: measured on the results page,
+    such a pause took about 70 ms; frozen, about 15 to 25 ms. Called by ``wsgi.py`` (each
+    gunicorn worker) and by the benchmark before it times pages.
+    """
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports the URLconf and every view module
+    gc.collect()
+    gc.freeze()

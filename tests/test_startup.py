@@ -1,0 +1,31 @@
+"""iopfinder.startup: a web worker sets its long-lived objects aside from the garbage collector."""
+
+import gc
+import sys
+
+import pytest
+
+from iopfinder.startup import freeze_long_lived_objects
+
+
+@pytest.fixture
+def unfrozen():
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def test_freezing_loads_every_view_module_and_freezes_what_is_loaded(unfrozen):
+    freeze_long_lived_objects()
+
+    assert "programs.views.compare" in sys.modules
+    assert "programs.views.api" in sys.modules
+    assert gc.get_freeze_count() > 10_000
+
+
+def test_the_wsgi_application_is_ready_and_frozen(unfrozen):
+    sys.modules.pop("iopfinder.wsgi", None)
+    from iopfinder import wsgi
+
+    assert callable(wsgi.application)
+    assert gc.get_freeze_count() > 10_000
