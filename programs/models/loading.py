@@ -147,6 +147,13 @@ def _has_kind(model) -> bool:
     return any(field.name == "kind" for field in model._meta.concrete_fields)
 
 
+def _lookup(model, using: str, pk: int, slug: str, name: str, kind: str):
+    """A lookup row from the columns the unions read (the kind only for modalities)."""
+    if _has_kind(model):
+        return model.from_db(using, ["id", "slug", "name", "kind"], [pk, slug, name, kind])
+    return model.from_db(using, ["id", "slug", "name"], [pk, slug, name])
+
+
 # The union is sorted by kind and name: that must be each list lookup's own ordering.
 LIST_ORDERINGS = (["name"], ["kind", "name"])
 
@@ -203,13 +210,7 @@ def _load_lists(programs, paths) -> None:
         item = built.get((index, lookup_id))
         if item is None:
             model = relations[index][2].related_model
-            if _has_kind(model):
-                item = model.from_db(
-                    using, ["id", "slug", "name", "kind"], [lookup_id, slug, name, kind]
-                )
-            else:
-                item = model.from_db(using, ["id", "slug", "name"], [lookup_id, slug, name])
-            built[(index, lookup_id)] = item
+            item = built[(index, lookup_id)] = _lookup(model, using, lookup_id, slug, name, kind)
         listed[(index, owner_id)].append(item)
 
     for index, (on_facility, name, _field) in enumerate(relations):
@@ -246,10 +247,5 @@ def load_lookup_tables(models) -> dict:
         rows = cursor.fetchall()
     tables = {model: [] for model in models}
     for index, pk, slug, name, kind, _sort_order in rows:
-        model = models[index]
-        if _has_kind(model):
-            item = model.from_db("default", ["id", "slug", "name", "kind"], [pk, slug, name, kind])
-        else:
-            item = model.from_db("default", ["id", "slug", "name"], [pk, slug, name])
-        tables[model].append(item)
+        tables[models[index]].append(_lookup(models[index], "default", pk, slug, name, kind))
     return tables
