@@ -584,7 +584,12 @@ class ProgramFilter(django_filters.FilterSet):
     def relaxations(self) -> list[tuple["Chip", int]]:
         """For an empty result: each active filter with how many programs its removal finds."""
         return [
-            (chip, ProgramFilter(QueryDict(chip.query), queryset=self.queryset).qs.count())
+            (
+                chip,
+                ProgramFilter(
+                    QueryDict(chip.query), queryset=self.queryset, request=self.request
+                ).qs.count(),
+            )
             for chip in self.active_filters()
         ]
 

@@ -570,6 +570,17 @@ def test_empty_result_names_each_filter_and_what_removing_it_finds(client):
     assert 'href="/programs/?near=22903"' in html
 
 
+def test_an_empty_page_costs_one_count_per_filter_and_reads_the_lookups_once(
+    client, django_assert_max_num_queries
+):
+    make_program(name="Daytime near", sessions=DAYTIME_TUE_THU)
+    # Stamp, count, lookup lists, then one count per active filter (place and three more).
+    with django_assert_max_num_queries(3 + 4):
+        response = search(client, "near=22903&evening=1&payment=medicaid&modality=cbt")
+    assert names(response) == []
+    assert len(response.context["relaxations"]) == 4
+
+
 # --- Bad input ------------------------------------------------------------------------------
 
 

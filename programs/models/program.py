@@ -143,6 +143,13 @@ class Program(models.Model):
             # the wide program rows.
             models.Index(fields=["level_of_care", "is_published", "facility"]),
             models.Index(fields=["hours_per_week"]),
+            # A "near" search also lists the virtual programs of the searcher's state: found
+            # from the state's facilities through this small index, not a scan of programs.
+            models.Index(
+                fields=["facility"],
+                condition=Q(format=Format.VIRTUAL),
+                name="program_virtual_by_facility",
+            ),
         ]
 
     def __str__(self) -> str:

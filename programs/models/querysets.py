@@ -74,6 +74,10 @@ class ProgramQuerySet(models.QuerySet):
         exact great-circle (haversine) distance is then computed in SQL that runs on SQLite and
         PostgreSQL alike. Each program gets ``distance`` in miles, or None for a virtual
         program that is only listed because it serves the searcher's state.
+
+        The two groups are found apart and combined (``pk IN (... UNION ALL ...)``): written as
+        one condition with OR, PostgreSQL could not start from the coordinates index and a
+        search with two EXISTS filters took 80 ms instead of 2.
         """
         from django.db.models import Case, F, FloatField, Q, Value, When
         from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
@@ -98,10 +102,14 @@ class ProgramQuerySet(models.QuerySet):
             facility__longitude__range=(box.min_lon, box.max_lon),
             found_distance__lte=miles,
         )
-        virtual_here = Q(format=Format.VIRTUAL, facility__state=state) if state else Q(pk__in=[])
+        everything = self.model._default_manager.order_by()
+        found = everything.alias(found_distance=distance).filter(within).values("pk")
+        if state:
+            virtual_here = everything.filter(format=Format.VIRTUAL, facility__state=state)
+            found = found.union(virtual_here.values("pk"), all=True)
         return (
             self.alias(found_distance=distance)
-            .filter(within | virtual_here)
+            .filter(pk__in=found)
             .annotate(
                 distance=Case(
                     When(within, then=F("found_distance")),
