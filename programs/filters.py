@@ -581,17 +581,37 @@ class ProgramFilter(django_filters.FilterSet):
             params.setlist(name, [v for v in params.getlist(name) if v != value])
         return params.urlencode()
 
-    def relaxations(self) -> list[tuple["Chip", int]]:
-        """For an empty result: each active filter with how many programs its removal finds."""
-        return [
-            (
-                chip,
-                ProgramFilter(
-                    QueryDict(chip.query), queryset=self.queryset, request=self.request
-                ).qs.count(),
-            )
-            for chip in self.active_filters()
-        ]
+    def relaxations(self) -> list["Relaxation"]:
+        """For an empty result: a way out per active filter, with how many programs it finds.
+
+        Every filter but the place is offered for removal. The place is widened to the largest
+        radius rather than dropped, as long as the search is not there already: a family needs
+        programs they can reach, and a count over the whole country (what dropping the place
+        means) is also the slowest count of all.
+        """
+        widest = RADIUS_CHOICES[-1][0]
+        radius = self.form.cleaned_data.get("radius") or DEFAULT_RADIUS
+        found = []
+        for chip in self.active_filters():
+            if chip.name == "near" and radius != widest:
+                params = self.params.copy()
+                params.pop("page", None)
+                params["radius"] = widest
+                text, query = f"Search within {widest} miles instead", params.urlencode()
+            else:
+                text, query = f"Remove \u201c{chip.label}\u201d", chip.query
+            relaxed = ProgramFilter(QueryDict(query), queryset=self.queryset, request=self.request)
+            found.append(Relaxation(text, query, relaxed.qs.count()))
+        return found
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """One way out of an empty result: the link's text, its query string, what it finds."""
+
+    text: str
+    query: str
+    count: int
 
 
 _CHIP_PREFIX = {

@@ -570,6 +570,23 @@ def test_empty_result_names_each_filter_and_what_removing_it_finds(client):
     assert 'href="/programs/?near=22903"' in html
 
 
+def test_an_empty_search_near_a_place_offers_the_widest_radius_with_what_it_finds(client):
+    make_program(name="Sixty miles north", facility=make_facility(**north_of_cville(60)))
+    response = search(client, "near=22903&radius=25&page=2")
+    assert names(response) == []
+    html = response.content.decode()
+    assert "Search within 100 miles instead</a> – 1 program" in html
+    assert 'href="/programs/?near=22903&amp;radius=100"' in html
+    assert names(search(client, "near=22903&radius=100")) == ["Sixty miles north"]
+
+
+def test_at_the_widest_radius_the_place_itself_is_offered_for_removal(client):
+    make_program(name="Far away", facility=make_facility(**north_of_cville(150)))
+    html = search(client, "near=22903&radius=100").content.decode()
+    assert "Search within 100 miles instead" not in html
+    assert "Remove “Within 100 miles of 22903 (Charlottesville, VA)”</a> – 1 program" in html
+
+
 def test_an_empty_page_costs_one_count_per_filter_and_reads_the_lookups_once(
     client, django_assert_max_num_queries
 ):
