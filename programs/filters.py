@@ -444,7 +444,10 @@ class ProgramFilter(django_filters.FilterSet):
         return queryset
 
     def filter_near(self, queryset, name, place):
-        miles = int(self.form.cleaned_data.get("radius") or DEFAULT_RADIUS)
+        return self._near(queryset, place, self.form.cleaned_data.get("radius"))
+
+    def _near(self, queryset, place, radius):
+        miles = int(radius or DEFAULT_RADIUS)
         return queryset.near(place.latitude, place.longitude, miles, state=place.state)
 
     def filter_text(self, queryset, name, value):
@@ -499,8 +502,18 @@ class ProgramFilter(django_filters.FilterSet):
         if self.errors:
             # Never show results for a question we did not understand.
             return queryset.none()
-        queryset = super().filter_queryset(queryset)
+        queryset = self._apply(queryset, self.form.cleaned_data)
         return queryset.order_by(*_ORDERINGS[self.sort_key])
+
+    def _apply(self, queryset, cleaned: dict):
+        """Every filter applied with these cleaned values: the form's own, or a variation of
+        them for an empty page's ways out (``relaxations()``), which so need no new form."""
+        for name, value in cleaned.items():
+            if name == "near":
+                queryset = self._near(queryset, value, cleaned.get("radius")) if value else queryset
+            else:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
     @property
     def sort_key(self) -> str:
@@ -562,12 +575,16 @@ class ProgramFilter(django_filters.FilterSet):
             return [Chip(f"At most {value.normalize():f} hours a week", self._without(name), name)]
         prefix = _CHIP_PREFIX.get(name, "")
         if isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
-            return [Chip(f"{prefix}{row}", self._without(name, row.slug), name) for row in value]
+            return [
+                Chip(f"{prefix}{row}", self._without(name, row.slug), name, row.slug)
+                for row in value
+            ]
         if isinstance(filter_, django_filters.ModelChoiceFilter):
             return [Chip(f"{prefix}{value}", self._without(name), name)]
         labels = dict(filter_.extra["choices"])
-        values = value if isinstance(value, list) else [value]
-        return [Chip(f"{prefix}{labels[v]}", self._without(name, v), name) for v in values]
+        if isinstance(value, list):
+            return [Chip(f"{prefix}{labels[v]}", self._without(name, v), name, v) for v in value]
+        return [Chip(f"{prefix}{labels[value]}", self._without(name), name)]
 
     def _without(self, name: str, value: str | None = None) -> str:
         """This search's query string without one parameter (or one of its values)."""
@@ -587,22 +604,41 @@ class ProgramFilter(django_filters.FilterSet):
         Every filter but the place is offered for removal. The place is widened to the largest
         radius rather than dropped, as long as the search is not there already: a family needs
         programs they can reach, and a count over the whole country (what dropping the place
-        means) is also the slowest count of all.
+        means) is also the slowest count of all. Each way out is counted by applying the
+        filters again with one value changed; only the level of care and the facility, whose
+        removal brings a default back, go through a new form.
         """
+        if not self.form.is_valid():
+            return []
+        cleaned = self.form.cleaned_data
         widest = RADIUS_CHOICES[-1][0]
-        radius = self.form.cleaned_data.get("radius") or DEFAULT_RADIUS
         found = []
         for chip in self.active_filters():
-            if chip.name == "near" and radius != widest:
+            relaxed = dict(cleaned)
+            if chip.name == "near" and (cleaned.get("radius") or DEFAULT_RADIUS) != widest:
                 params = self.params.copy()
                 params.pop("page", None)
-                params["radius"] = widest
+                params["radius"] = relaxed["radius"] = widest
                 text, query = f"Search within {widest} miles instead", params.urlencode()
             else:
                 text, query = f"Remove \u201c{chip.label}\u201d", chip.query
-            relaxed = ProgramFilter(QueryDict(query), queryset=self.queryset, request=self.request)
-            found.append(Relaxation(text, query, relaxed.qs.count()))
+                relaxed[chip.name] = _without_value(cleaned.get(chip.name), chip.value)
+            if chip.name in ("level", "facility"):
+                again = ProgramFilter(
+                    QueryDict(query), queryset=self.queryset, request=self.request
+                )
+                count = again.qs.count()
+            else:
+                count = self._apply(self.queryset, relaxed).count()
+            found.append(Relaxation(text, query, count))
         return found
+
+
+def _without_value(value, removed: str | None):
+    """A cleaned value without one of its values (a slug or a choice), or nothing at all."""
+    if removed is None:
+        return None
+    return [item for item in value if getattr(item, "slug", item) != removed]
 
 
 @dataclass(frozen=True)
@@ -635,6 +671,7 @@ class Chip:
     label: str
     query: str
     name: str = ""
+    value: str | None = None  # the one value it removes, for a filter that takes several
 
 
 def _as_querydict(data) -> QueryDict:

@@ -570,6 +570,77 @@ def test_empty_result_names_each_filter_and_what_removing_it_finds(client):
     assert 'href="/programs/?near=22903"' in html
 
 
+def _ways_out_listings():
+    def near(**fields):
+        return make_facility(payment=fields.pop("payment", ()), **fields)
+
+    evening, day = EVENING_MON_WED_THU, DAYTIME_TUE_THU
+    make_program(name="No Medicaid", facility=near(), sessions=evening, modalities=("cbt",))
+    make_program(
+        name="Daytime", facility=near(payment=("medicaid",)), sessions=day, modalities=("cbt",)
+    )
+    make_program(
+        name="DBT only", facility=near(payment=("medicaid",)), sessions=evening, modalities=("dbt",)
+    )
+    make_program(
+        name="Sixty miles out",
+        facility=near(payment=("medicaid",), **north_of_cville(60)),
+        sessions=evening,
+        modalities=("cbt", "dbt"),
+        conditions={"depression": "on_site"},
+    )
+    make_program(
+        name="Far away",
+        facility=near(**north_of_cville(500)),
+        modalities=("cbt", "dbt"),
+        conditions={"depression": "on_site", "ptsd": "on_site"},
+    )
+    va = {"state": "VA"}
+    make_program(name="PHP no Spanish", level_of_care="php", format="virtual", facility=near(**va))
+    make_program(
+        name="IOP Spanish",
+        format="virtual",
+        facility=make_facility(languages=("spanish",), **va),
+    )
+    make_program(
+        name="Maryland PHP",
+        level_of_care="php",
+        format="virtual",
+        facility=make_facility(languages=("spanish",), state="MD", zip_code="21201"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (
+            "near=22903&evening=1&modality=cbt&payment=medicaid",
+            # Within 100 miles; without evening; without CBT; without Medicaid.
+            [1, 1, 1, 1],
+        ),
+        (
+            "near=22903&radius=100&modality=cbt&modality=dbt&condition=depression&condition=ptsd",
+            # Anywhere; without CBT; without DBT; without depression; without PTSD.
+            [1, 0, 0, 0, 1],
+        ),
+        (
+            "state=VA&level=php&format=virtual&language=spanish",
+            # Any state; without virtual; back to IOP; without Spanish.
+            [1, 0, 1, 1],
+        ),
+    ],
+)
+def test_each_way_out_of_an_empty_page_finds_what_its_own_link_finds(params, expected):
+    _ways_out_listings()
+    search = ProgramFilter(QueryDict(params), queryset=Program.objects.published())
+    assert search.qs.count() == 0
+    ways = search.relaxations()
+    assert [way.count for way in ways] == expected
+    for way in ways:
+        again = ProgramFilter(QueryDict(way.query), queryset=Program.objects.published())
+        assert way.count == again.qs.count(), way
+
+
 def test_an_empty_search_near_a_place_offers_the_widest_radius_with_what_it_finds(client):
     make_program(name="Sixty miles north", facility=make_facility(**north_of_cville(60)))
     response = search(client, "near=22903&radius=25&page=2")
