@@ -132,3 +132,14 @@ def test_every_list_lookup_is_ordered_the_way_the_union_sorts():
         owner = Program if "." not in path else Program._meta.get_field("facility").related_model
         field = owner._meta.get_field(path.rpartition(".")[2])
         assert field.related_model._meta.ordering in LIST_ORDERINGS
+
+
+def test_a_program_listed_twice_gets_its_rows_in_both_copies(django_assert_num_queries):
+    from programs.models.loading import load_related
+
+    program = make_program(sessions=EVENING_MON_WED_THU, modalities=("cbt",))
+    copies = [Program.objects.select_related("facility").get(pk=program.pk) for _ in range(2)]
+    load_related(copies, ("sessions", "modalities"))
+    with django_assert_num_queries(0):
+        assert [len(copy.sessions.all()) for copy in copies] == [3, 3]
+        assert [[m.slug for m in copy.modalities.all()] for copy in copies] == [["cbt"], ["cbt"]]

@@ -125,10 +125,11 @@ def _load_children(programs, name: str) -> None:
             rows[child.program_id].append(child)
     program_field = model._meta.get_field("program")
     for program_id, program in by_id.items():
-        children = rows.get(program_id, [])
-        for child in children:
+        for child in rows.get(program_id, ()):
             program_field.set_cached_value(child, program)
-        _file(program, name, children)
+    # Every instance in the list, should one program appear twice.
+    for program in programs:
+        _file(program, name, rows.get(program.pk, []))
 
 
 # --- Lookup lists -------------------------------------------------------------------------------
