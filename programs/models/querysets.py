@@ -12,6 +12,47 @@ from django.db import models
 from .loading import FACILITY_LISTS, PROGRAM_LISTS, load_related
 
 
+class MilesFrom(models.Func):
+    """Great-circle (haversine) distance in miles from a fixed point to the point given by two
+    latitude and longitude expressions, as one SQL expression for SQLite and PostgreSQL alike.
+
+    One node rather than a tree of Sin, Cos, Power... nodes: a "near" search resolves and
+    compiles the distance several times, and the tree cost about 2 ms of Python per search.
+    """
+
+    output_field = models.FloatField()
+
+    def __init__(self, latitude, longitude, point: tuple[float, float]):
+        super().__init__(latitude, longitude)
+        self.point = point
+
+    def as_sql(self, compiler, connection, **extra):
+        from programs.geo import EARTH_RADIUS_MILES
+
+        (lat_sql, lat_params), (lon_sql, lon_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        lat0, lon0 = (math.radians(value) for value in self.point)
+        # Rounding can push the haversine term a hair above 1, outside ASIN's domain.
+        least = "MIN" if connection.vendor == "sqlite" else "LEAST"
+        sql = (
+            f"(%s * ASIN(SQRT({least}("
+            f"POWER(SIN((RADIANS({lat_sql}) - %s) / 2), 2) "
+            f"+ %s * COS(RADIANS({lat_sql})) * POWER(SIN((RADIANS({lon_sql}) - %s) / 2), 2)"
+            f", 1.0))))"
+        )
+        params = [
+            2 * EARTH_RADIUS_MILES,
+            *lat_params,
+            lat0,
+            math.cos(lat0),
+            *lat_params,
+            *lon_params,
+            lon0,
+        ]
+        return sql, params
+
+
 class ProgramQuerySet(models.QuerySet):
     """Programs, and what each page needs loaded with them.
 
@@ -80,22 +121,14 @@ class ProgramQuerySet(models.QuerySet):
         search with two EXISTS filters took 80 ms instead of 2.
         """
         from django.db.models import Case, F, FloatField, Q, Value, When
-        from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
-        from programs.geo import EARTH_RADIUS_MILES, bounding_box
+        from programs.geo import bounding_box
 
         from .choices import Format
 
         box = bounding_box(latitude, longitude, miles)
-        lat = Radians(F("facility__latitude"))
-        half_dlat = (lat - Value(math.radians(latitude))) / 2
-        half_dlon = (Radians(F("facility__longitude")) - Value(math.radians(longitude))) / 2
-        a = Power(Sin(half_dlat), 2) + Value(math.cos(math.radians(latitude))) * Cos(lat) * Power(
-            Sin(half_dlon), 2
-        )
-        # Rounding can push `a` a hair above 1, outside ASin's domain.
-        distance = Value(2 * EARTH_RADIUS_MILES) * ASin(
-            Sqrt(Least(a, Value(1.0), output_field=FloatField()))
+        distance = MilesFrom(
+            F("facility__latitude"), F("facility__longitude"), (latitude, longitude)
         )
         within = Q(
             facility__latitude__range=(box.min_lat, box.max_lat),
