@@ -84,8 +84,8 @@ def test_report_has_a_row_per_page_and_replaces_only_its_own_section(tmp_path):
     assert "### Again" in written and "### After" not in written
     for _key, label in benchmark.PAGES:
         assert f"| {label}" in written
-    assert "ratio **50%** (meets >= 40%)" in written
-    assert "ratio **10%** (misses >= 40%)" in written
+    assert "ratio **50.0%** (meets >= 40%)" in written
+    assert "ratio **10.0%** (misses >= 40%)" in written
 
 
 def test_percentile_is_nearest_rank():

@@ -473,9 +473,9 @@ def measure_gunicorn(seconds: float = 10, seed: int = 1, log=print) -> dict:
             "seconds": seconds,
             "minimal": minimal,
             "results": results,
-            "ratio": round(results["rps"] / minimal["rps"], 3) if minimal["rps"] else None,
+            "ratio": round(results["rps"] / minimal["rps"], 4) if minimal["rps"] else None,
             "fresh": fresh,
-            "fresh_ratio": round(fresh["rps"] / minimal["rps"], 3) if minimal["rps"] else None,
+            "fresh_ratio": round(fresh["rps"] / minimal["rps"], 4) if minimal["rps"] else None,
             "worker_peak_mb": max(memory) if memory else None,
             "workers_peak_mb": memory,
         }
@@ -582,7 +582,7 @@ def _row(result: PageResult) -> str:
 
 def _ratio_text(ratio: float | None) -> str:
     met = ratio is not None and ratio >= THROUGHPUT_RATIO_TARGET
-    shown = f"{ratio:.0%}" if ratio is not None else "-"
+    shown = f"{ratio:.1%}" if ratio is not None else "-"  # 39.9% must not read as 40%
     return f"ratio **{shown}** ({'meets' if met else 'misses'} >= {THROUGHPUT_RATIO_TARGET:.0%})"
 
 
