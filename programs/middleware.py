@@ -21,6 +21,17 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+def is_anonymous_read(request) -> bool:
+    """A GET or HEAD from a visitor without a session: someone a public page may be shared
+    with. The one rule for both kinds of caching (this middleware and programs.pagecache)."""
+    return request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def is_shareable_answer(response) -> bool:
+    """A successful answer that sets no cookie and no caching rule of its own."""
+    return response.status_code == 200 and not response.cookies and "Cache-Control" not in response
+
+
 class PublicCacheMiddleware:
     """Let browsers and shared caches keep a public page for a few minutes.
 
@@ -39,13 +50,10 @@ class PublicCacheMiddleware:
         match = getattr(request, "resolver_match", None)
         if (
             max_age > 0
-            and request.method in ("GET", "HEAD")
-            and response.status_code == 200
             and match is not None
             and match.app_name == "programs"
-            and "Cache-Control" not in response
-            and not response.cookies
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and is_anonymous_read(request)
+            and is_shareable_answer(response)
         ):
             patch_cache_control(response, public=True, max_age=max_age)
         return response

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 
+from programs.middleware import is_anonymous_read, is_shareable_answer
 from programs.models.changes import current_token
 
 CACHE_ALIAS = "pages"
@@ -42,12 +43,7 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         # The stamp is read for every request, cached or not: templates key fragments on it.
         request.listings_token = current_token()
-        if (
-            _seconds() <= 0
-            or request.listings_token is None
-            or request.method not in ("GET", "HEAD")
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
-        ):
+        if _seconds() <= 0 or request.listings_token is None or not is_anonymous_read(request):
             return view(request, *args, **kwargs)
         cache = caches[CACHE_ALIAS]
         key = _key(request, request.listings_token)
@@ -59,12 +55,7 @@ def cached_page(view):
                 response[name] = value
             return response
         response = view(request, *args, **kwargs)
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and "Cache-Control" not in response
-        ):
+        if is_shareable_answer(response) and not response.streaming:
             headers = [(name, response[name]) for name in _STORED_HEADERS if name in response]
             cache.set(key, (zlib.compress(response.content, 1), headers), _seconds())
         return response
