@@ -508,6 +508,10 @@ class ProgramFilter(django_filters.FilterSet):
     def _apply(self, queryset, cleaned: dict):
         """Every filter applied with these cleaned values: the form's own, or a variation of
         them for an empty page's ways out (``relaxations()``), which so need no new form."""
+        cleaned = {
+            **cleaned,
+            "level": default_levels(cleaned.get("level"), cleaned.get("facility")),
+        }
         for name, value in cleaned.items():
             if name == "near":
                 queryset = self._near(queryset, value, cleaned.get("radius")) if value else queryset
@@ -543,6 +547,11 @@ class ProgramFilter(django_filters.FilterSet):
 
     def active_filters(self) -> list["Chip"]:
         """One chip per filter value the visitor chose, with the query string without it."""
+        if not hasattr(self, "_chips"):
+            self._chips = self._find_active_filters()
+        return self._chips
+
+    def _find_active_filters(self) -> list["Chip"]:
         self.form.is_valid()
         cleaned = getattr(self.form, "cleaned_data", {})
         chips = []
@@ -586,6 +595,13 @@ class ProgramFilter(django_filters.FilterSet):
             return [Chip(f"{prefix}{labels[v]}", self._without(name, v), name, v) for v in value]
         return [Chip(f"{prefix}{labels[value]}", self._without(name), name)]
 
+    def _with(self, name: str, value: str) -> str:
+        """This search's query string with one parameter set to ``value``."""
+        params = self.params.copy()
+        params.pop("page", None)
+        params[name] = value
+        return params.urlencode()
+
     def _without(self, name: str, value: str | None = None) -> str:
         """This search's query string without one parameter (or one of its values)."""
         params = self.params.copy()
@@ -605,8 +621,7 @@ class ProgramFilter(django_filters.FilterSet):
         radius rather than dropped, as long as the search is not there already: a family needs
         programs they can reach, and a count over the whole country (what dropping the place
         means) is also the slowest count of all. Each way out is counted by applying the
-        filters again with one value changed; only the level of care and the facility, whose
-        removal brings a default back, go through a new form.
+        filters again with one value changed, without building a new form.
         """
         if not self.form.is_valid():
             return []
@@ -616,21 +631,12 @@ class ProgramFilter(django_filters.FilterSet):
         for chip in self.active_filters():
             relaxed = dict(cleaned)
             if chip.name == "near" and (cleaned.get("radius") or DEFAULT_RADIUS) != widest:
-                params = self.params.copy()
-                params.pop("page", None)
-                params["radius"] = relaxed["radius"] = widest
-                text, query = f"Search within {widest} miles instead", params.urlencode()
+                relaxed["radius"] = widest
+                text, query = f"Search within {widest} miles instead", self._with("radius", widest)
             else:
                 text, query = f"Remove \u201c{chip.label}\u201d", chip.query
                 relaxed[chip.name] = _without_value(cleaned.get(chip.name), chip.value)
-            if chip.name in ("level", "facility"):
-                again = ProgramFilter(
-                    QueryDict(query), queryset=self.queryset, request=self.request
-                )
-                count = again.qs.count()
-            else:
-                count = self._apply(self.queryset, relaxed).count()
-            found.append(Relaxation(text, query, count))
+            found.append(Relaxation(text, query, self._apply(self.queryset, relaxed).count()))
         return found
 
 
@@ -686,11 +692,16 @@ def _as_querydict(data) -> QueryDict:
     return params
 
 
+def default_levels(levels, facility) -> list:
+    """The levels of care a search covers: those asked for; otherwise intensive outpatient,
+    unless it lists one facility's programs (a facility's page links to all of them)."""
+    return list(levels or ()) or ([] if facility else list(DEFAULT_LEVELS))
+
+
 def _with_defaults(params: QueryDict) -> QueryDict:
     data = params.copy()
     if not data.get("radius"):
         data["radius"] = DEFAULT_RADIUS
-    # A facility's own page link lists all its programs; otherwise IOPs unless asked.
-    if not data.getlist("level") and not data.get("facility"):
-        data.setlist("level", DEFAULT_LEVELS)
+    if levels := default_levels(data.getlist("level"), data.get("facility")):
+        data.setlist("level", levels)
     return data
