@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programs.models import Modality, Program
-from programs.models.loading import FACILITY_LISTS, LIST_ORDERINGS, PROGRAM_LISTS
+from programs.models.loading import FACILITY_LISTS, LOOKUP_ORDERINGS, PROGRAM_LISTS
 from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,7 @@ def test_every_list_lookup_is_ordered_the_way_the_union_sorts():
     for path in LISTS:
         owner = Program if "." not in path else Program._meta.get_field("facility").related_model
         field = owner._meta.get_field(path.rpartition(".")[2])
-        assert field.related_model._meta.ordering in LIST_ORDERINGS
+        assert field.related_model._meta.ordering in LOOKUP_ORDERINGS
 
 
 def test_a_program_listed_twice_gets_its_rows_in_both_copies(django_assert_num_queries):

@@ -144,35 +144,49 @@ def _relation(program_model, path: str):
     return bool(on_facility), name, model._meta.get_field(name)
 
 
-def _has_kind(model) -> bool:
-    return any(field.name == "kind" for field in model._meta.concrete_fields)
+# Both unions below read a lookup row as the same five columns and let the database sort them
+# by sort order, kind and name (a column a model lacks reads as a constant), which covers
+# every lookup's own Meta.ordering.
+LOOKUP_ORDERINGS = (["name"], ["kind", "name"], ["sort_order", "name"])
+_LOOKUP_COLUMNS = ("id", "slug", "name", "kind", "sort_order")
+_ABSENT = {"kind": "''", "sort_order": "0"}
 
 
-def _lookup(model, using: str, pk: int, slug: str, name: str, kind: str):
-    """A lookup row from the columns the unions read (the kind only for modalities)."""
-    if _has_kind(model):
-        return model.from_db(using, ["id", "slug", "name", "kind"], [pk, slug, name, kind])
-    return model.from_db(using, ["id", "slug", "name"], [pk, slug, name])
+def _lookup_columns(model, quote, alias: str) -> str:
+    """The five lookup columns of ``model``'s table (named ``alias``), for a union branch."""
+    if model._meta.ordering not in LOOKUP_ORDERINGS:
+        raise ValueError(f"{model.__name__} must be ordered by sort order, kind and/or name.")
+    present = {field.column for field in model._meta.concrete_fields}
+    return ", ".join(
+        f"{alias}.{quote(column)}" if column in present else _ABSENT[column]
+        for column in _LOOKUP_COLUMNS
+    )
 
 
-# The union is sorted by kind and name: that must be each list lookup's own ordering.
-LIST_ORDERINGS = (["name"], ["kind", "name"])
+def _lookup_order(first: int) -> str:
+    """ORDER BY for lookup columns that start at position ``first``: sort order, kind, name."""
+    position = {column: first + i for i, column in enumerate(_LOOKUP_COLUMNS)}
+    return ", ".join(str(position[column]) for column in ("sort_order", "kind", "name"))
+
+
+def _lookup(model, using: str, values):
+    """A lookup row from the five columns the unions read (only those the model has)."""
+    present = {field.attname for field in model._meta.concrete_fields}
+    names = [column for column in _LOOKUP_COLUMNS if column in present]
+    row = dict(zip(_LOOKUP_COLUMNS, values, strict=True))
+    return model.from_db(using, names, [row[name] for name in names])
 
 
 def _select(index: int, field, owner_ids, quote) -> str:
-    """One branch of the union: (list index, owner id, lookup id, slug, name, kind)."""
-    if field.related_model._meta.ordering not in LIST_ORDERINGS:
-        raise ValueError(f"{field.related_model.__name__} must be ordered by kind and/or name.")
+    """One branch of the union: (list index, owner id, the five lookup columns)."""
     through = field.remote_field.through._meta
     lookup = field.related_model._meta
     owner_column = through.get_field(field.m2m_field_name()).column
     lookup_column = through.get_field(field.m2m_reverse_field_name()).column
-    # Only modalities have a kind; the other branches fill the column with an empty string.
-    kind = f"l.{quote('kind')}" if _has_kind(field.related_model) else "''"
     placeholders = ", ".join(["%s"] * len(owner_ids))
     return (
-        f"SELECT {index}, t.{quote(owner_column)}, l.{quote('id')}, l.{quote('slug')}, "
-        f"l.{quote('name')}, {kind} "
+        f"SELECT {index}, t.{quote(owner_column)}, "
+        f"{_lookup_columns(field.related_model, quote, 'l')} "
         f"FROM {quote(through.db_table)} t "
         f"JOIN {quote(lookup.db_table)} l ON l.{quote('id')} = t.{quote(lookup_column)} "
         f"WHERE t.{quote(owner_column)} IN ({placeholders})"
@@ -190,14 +204,14 @@ def _load_lists(programs, paths) -> None:
         True: [(program.facility_id, program.facility) for program in programs],
     }
     ids = {key: sorted({pk for pk, _owner in pairs}) for key, pairs in owners.items()}
-    # By list, owner, then the lookups' own order (kind, then name), sorted by the database
-    # so that its collation decides, as it would for a prefetch.
+    # By list, owner, then the lookups' own order, sorted by the database so that its
+    # collation decides, as it would for a prefetch.
     sql = (
         " UNION ALL ".join(
             _select(index, field, ids[on_facility], connection.ops.quote_name)
             for index, (on_facility, _name, field) in enumerate(relations)
         )
-        + " ORDER BY 1, 2, 6, 5"
+        + f" ORDER BY 1, 2, {_lookup_order(3)}"
     )
     params = [pk for on_facility, _name, _field in relations for pk in ids[on_facility]]
     with connection.cursor() as cursor:
@@ -207,11 +221,11 @@ def _load_lists(programs, paths) -> None:
     # Each lookup row is built once, however many owners list it.
     built = {}
     listed = defaultdict(list)
-    for index, owner_id, lookup_id, slug, name, kind in rows:
-        item = built.get((index, lookup_id))
+    for index, owner_id, *values in rows:
+        item = built.get((index, values[0]))
         if item is None:
             model = relations[index][2].related_model
-            item = built[(index, lookup_id)] = _lookup(model, using, lookup_id, slug, name, kind)
+            item = built[(index, values[0])] = _lookup(model, using, values)
         listed[(index, owner_id)].append(item)
 
     for index, (on_facility, name, _field) in enumerate(relations):
@@ -222,31 +236,21 @@ def _load_lists(programs, paths) -> None:
 # --- Whole lookup tables (the search form's choices) ----------------------------------------------
 
 
-# What the union below sorts by (sort order, then kind, then name) covers these orderings.
-TABLE_ORDERINGS = (["name"], ["kind", "name"], ["sort_order", "name"])
-
-
 def load_lookup_tables(models) -> dict:
     """Every row of each of these lookup tables, in each model's own order, with one query:
-    ``{model: [rows]}``. Rows carry id, slug and name (and kind, for modalities)."""
+    ``{model: [rows]}``."""
     models = list(models)
     connection = connections["default"]
     quote = connection.ops.quote_name
-    branches = []
-    for index, model in enumerate(models):
-        fields = {field.name for field in model._meta.concrete_fields}
-        if model._meta.ordering not in TABLE_ORDERINGS:
-            raise ValueError(f"{model.__name__} must be ordered by sort order, kind and/or name.")
-        kind = quote("kind") if "kind" in fields else "''"
-        sort_order = quote("sort_order") if "sort_order" in fields else "0"
-        branches.append(
-            f"SELECT {index}, {quote('id')}, {quote('slug')}, {quote('name')}, {kind}, "
-            f"{sort_order} FROM {quote(model._meta.db_table)}"
-        )
+    sql = " UNION ALL ".join(
+        f"SELECT {index}, {_lookup_columns(model, quote, quote(model._meta.db_table))} "
+        f"FROM {quote(model._meta.db_table)}"
+        for index, model in enumerate(models)
+    )
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(branches) + " ORDER BY 1, 6, 5, 4")
+        cursor.execute(f"{sql} ORDER BY 1, {_lookup_order(2)}")
         rows = cursor.fetchall()
     tables = {model: [] for model in models}
-    for index, pk, slug, name, kind, _sort_order in rows:
-        tables[models[index]].append(_lookup(models[index], "default", pk, slug, name, kind))
+    for index, *values in rows:
+        tables[models[index]].append(_lookup(models[index], "default", values))
     return tables
