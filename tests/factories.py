@@ -28,6 +28,15 @@ from programs.models import (
 
 _counter = itertools.count(1)
 
+CVILLE = (38.0339, -78.4924)  # the centroid of ZIP 22903, where the factories put facilities
+
+
+def north_of_cville(miles: float) -> dict:
+    """Facility coordinates ``miles`` due north of ZIP 22903's centroid."""
+    from programs.geo import MILES_PER_DEGREE_LATITUDE
+
+    return {"latitude": CVILLE[0] + miles / MILES_PER_DEGREE_LATITUDE, "longitude": CVILLE[1]}
+
 
 def restore_migrated_rows() -> None:
     """Put back the rows migrations create: the lookup lists and the Curators group.

@@ -9,16 +9,20 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.http import QueryDict
 
-from programs import geo
 from programs.filters import ProgramFilter
 from programs.models import Program, Source, StaffRole
 from programs.wording import day_list, schedule_summary, time_range
-from tests.factories import DAYTIME_TUE_THU, EVENING_MON_WED_THU, make_facility, make_program
+from tests.factories import (
+    DAYTIME_TUE_THU,
+    EVENING_MON_WED_THU,
+    make_facility,
+    make_program,
+    north_of_cville,
+)
 
 pytestmark = pytest.mark.django_db
 
 URL = "/programs/"
-CVILLE = (38.0339, -78.4924)  # the centroid of ZIP 22903
 NOT_REPORTED = "Not reported - ask at intake"
 
 
@@ -30,11 +34,6 @@ def search(client, params="", status=200):
 
 def names(response) -> list[str]:
     return [program.name for program in response.context["page"].object_list]
-
-
-def north_of_cville(miles: float) -> dict:
-    """Facility coordinates ``miles`` due north of ZIP 22903's centroid."""
-    return {"latitude": CVILLE[0] + miles / geo.MILES_PER_DEGREE_LATITUDE, "longitude": CVILLE[1]}
 
 
 def only(client, params: str, included: str, excluded: str):

@@ -6,18 +6,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from programs import geo
 from tests.browser.conftest import PAGE_TIMEOUT_MS
-from tests.factories import DAYTIME_TUE_THU, EVENING_MON_WED_THU, make_facility, make_program
+from tests.factories import (
+    DAYTIME_TUE_THU,
+    EVENING_MON_WED_THU,
+    make_facility,
+    make_program,
+    north_of_cville,
+)
 
 # The data the pages show is created in the test and read by the live server's thread.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-CVILLE_LAT, CVILLE_LON = 38.0339, -78.4924
-
-
-def north(miles: float) -> dict:
-    return {"latitude": CVILLE_LAT + miles / geo.MILES_PER_DEGREE_LATITUDE, "longitude": CVILLE_LON}
 
 
 @pytest.fixture
@@ -25,22 +24,28 @@ def programs():
     make_program(
         name="Evening IOP",
         sessions=EVENING_MON_WED_THU,
-        facility=make_facility(name="Blue Ridge Recovery", payment=("medicaid",), **north(2)),
+        facility=make_facility(
+            name="Blue Ridge Recovery", payment=("medicaid",), **north_of_cville(2)
+        ),
     )
     make_program(
         name="Daytime IOP",
         sessions=DAYTIME_TUE_THU,
-        facility=make_facility(name="Rivanna Counseling", payment=("medicaid",), **north(5)),
+        facility=make_facility(
+            name="Rivanna Counseling", payment=("medicaid",), **north_of_cville(5)
+        ),
     )
     make_program(
         name="Private Evening IOP",
         sessions=EVENING_MON_WED_THU,
-        facility=make_facility(name="Oak House", payment=("private-insurance",), **north(8)),
+        facility=make_facility(
+            name="Oak House", payment=("private-insurance",), **north_of_cville(8)
+        ),
     )
     make_program(
         name="Faraway IOP",
         sessions=EVENING_MON_WED_THU,
-        facility=make_facility(name="Mountain Lodge", payment=("medicaid",), **north(70)),
+        facility=make_facility(name="Mountain Lodge", payment=("medicaid",), **north_of_cville(70)),
     )
 
 
