@@ -325,7 +325,8 @@ def build_rows(programs, conditions, distances: dict | None = None) -> list[RowG
 
     rules = RowGroup("Rules and admission")
     rules.add("Drug and alcohol testing", cells(lambda p: p.drug_testing))
-    rules.add("Taking new clients", cells(lambda p: p.accepting_new_clients))
+    rules.add("Taking new clients", cells(lambda p: p.accepting_display or None))
+    rules.add("Typical wait for a first appointment", cells(lambda p: p.wait_display or None))
 
     trust = RowGroup("Where these facts come from")
     trust.add("Source", cells(lambda p: Source(p.facility.source).label))

@@ -20,9 +20,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
 from django.http import QueryDict
+from django.utils import timezone
 from django_filters import fields as filter_fields
 
 from programs import geo
+from programs.availability import accepting_recently
 from programs.models import (
     US_STATES,
     Accreditation,
@@ -211,7 +213,10 @@ class CheckFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        return qs.filter(self.condition) if value else qs
+        if not value:
+            return qs
+        # A callable condition is built per request (one that depends on today's date).
+        return qs.filter(self.condition() if callable(self.condition) else self.condition)
 
 
 def _has_staff(**credential) -> Q:
@@ -398,7 +403,10 @@ class ProgramFilter(django_filters.FilterSet):
         queryset=Accreditation.objects.all(),
         empty_label="Any",
     )
-    accepting = CheckFilter(Q(accepting_new_clients=True), label="Accepting new clients")
+    accepting = CheckFilter(
+        lambda: accepting_recently(timezone.localdate()),
+        label="Accepting new clients (confirmed in the last 30 days)",
+    )
     facility = SlugChoiceFilter(
         label="Facility",
         field_name="facility",

@@ -51,7 +51,8 @@ def facility_json_ld(program, page_url: str) -> dict:
     languages = [str(item) for item in facility.languages.all()]
     if languages:
         data["knowsLanguage"] = languages
-    if program.accepting_new_clients is not None:
+    # Only an answer confirmed recently: search engines show it without its date.
+    if program.accepting_is_current:
         data["isAcceptingNewPatients"] = program.accepting_new_clients
     return data
 

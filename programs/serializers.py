@@ -42,6 +42,10 @@ def _lookups(manager) -> list[dict] | None:
     return rows or None
 
 
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
 def _text(value: str) -> str | None:
     return value or None
 
@@ -127,6 +131,9 @@ def program_data(program: Program, *, base_url: str = "") -> dict:
         "family_program": program.family_program,
         "aftercare_planning": program.aftercare_planning,
         "accepting_new_clients": program.accepting_new_clients,
+        "accepting_confirmed_on": _iso(program.accepting_confirmed_on),
+        "typical_wait_days": program.typical_wait_days,
+        "wait_confirmed_on": _iso(program.wait_confirmed_on),
         "offers_mat": program.offers_mat,
         "medications": _lookups(program.medications),
         "psychiatric_evaluation": program.psychiatric_evaluation,
@@ -238,6 +245,9 @@ CSV_COLUMNS = [
     ("Family program", lambda d: d["family_program"]),
     ("Aftercare planning", lambda d: d["aftercare_planning"]),
     ("Accepting new clients", lambda d: d["accepting_new_clients"]),
+    ("Accepting new clients: confirmed on", lambda d: d["accepting_confirmed_on"]),
+    ("Typical wait for a first appointment (days)", lambda d: d["typical_wait_days"]),
+    ("Typical wait: confirmed on", lambda d: d["wait_confirmed_on"]),
     ("Who it serves", lambda d: d["populations"]),
     ("Payment accepted", lambda d: d["facility"]["payment_types"]),
     ("Languages spoken by staff", lambda d: d["facility"]["languages"]),

@@ -329,6 +329,7 @@ class Generator:
             weights=[25, 15, 35, 25],
         )[0]
         hours, evening, weekend, mask = schedule_figures(sessions)
+        accepting = _nullable_bool(rng, 0.8, not_reported=0.35)
         program = Program(
             facility=facility,
             name=name,
@@ -349,7 +350,11 @@ class Generator:
             drug_testing=_nullable_bool(rng, 0.8),
             family_program=_nullable_bool(rng, 0.6),
             aftercare_planning=_nullable_bool(rng, 0.85),
-            accepting_new_clients=_nullable_bool(rng, 0.8, not_reported=0.35),
+            accepting_new_clients=accepting,
+            # An answer is stored with the day it was confirmed (a constraint says so).
+            accepting_confirmed_on=(
+                None if accepting is None else VERIFIED_SINCE + timedelta(days=rng.randrange(720))
+            ),
             offers_mat=offers_mat,
             psychiatric_evaluation=_nullable_bool(rng, 0.6),
             medication_management=_nullable_bool(rng, 0.55),

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from programs.models import Source
 from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
@@ -39,6 +40,7 @@ def rich_program(**fields):
         "family_program": True,
         "aftercare_planning": True,
         "accepting_new_clients": True,
+        "accepting_confirmed_on": timezone.localdate(),
         "offers_mat": True,
         "psychiatric_evaluation": True,
         "medication_management": False,
@@ -139,7 +141,7 @@ def test_unknown_facts_show_as_not_reported_never_as_no(client):
     for heading in ("where-when", "who-treats", "how-treat", "payment", "served", "languages"):
         assert NOT_REPORTED in section(html, heading), heading
     rules = section(html, "rules")
-    assert rules.count(NOT_REPORTED) == 2
+    assert rules.count(NOT_REPORTED) == 3  # testing, taking new clients, typical wait
     assert "fact--no" not in html
     # Every condition row of an unreported program reads "not reported", none reads "not served".
     co_occurring = section(html, "co-occurring")

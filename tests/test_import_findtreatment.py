@@ -227,6 +227,7 @@ def test_reimport_keeps_curator_edits_to_facts_the_source_does_not_cover():
     program.name = "Adult IOP"
     program.typical_length_weeks = 12
     program.accepting_new_clients = True
+    program.accepting_confirmed_on = date(2026, 11, 20)
     program.save()
 
     out, _ = run()

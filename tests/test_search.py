@@ -2,11 +2,12 @@
 bad input and the cost in queries."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import time_machine
 from django.http import QueryDict
 
 from programs.filters import ProgramFilter
@@ -307,9 +308,13 @@ def test_accreditation_filter(client):
     only(client, "accreditation=carf", "CARF", "Licensed")
 
 
-def test_accepting_filter_keeps_only_programs_that_said_yes(client):
-    make_program(name="Open", accepting_new_clients=True)
-    make_program(name="Waitlist", accepting_new_clients=False)
+@time_machine.travel(datetime(2026, 12, 2, 12, 0, tzinfo=UTC), tick=False)
+def test_accepting_filter_keeps_programs_that_said_yes_in_the_last_30_days(client):
+    make_program(name="Open", accepting_new_clients=True, accepting_confirmed_on=date(2026, 11, 2))
+    make_program(name="Stale", accepting_new_clients=True, accepting_confirmed_on=date(2026, 11, 1))
+    make_program(
+        name="Waitlist", accepting_new_clients=False, accepting_confirmed_on=date(2026, 12, 1)
+    )
     make_program(name="Unknown")
     assert names(search(client, "accepting=1")) == ["Open"]
 

@@ -118,7 +118,7 @@ def intake_questions(program, conditions=()) -> list[str]:
     )
     ask(program.drug_testing is None, "Do you test for drugs and alcohol, and how often?")
     ask(
-        program.accepting_new_clients is None,
+        not program.accepting_is_current,
         "Are you taking new clients now, and how soon could I start?",
     )
     return questions

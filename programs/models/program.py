@@ -4,9 +4,13 @@ from datetime import datetime, time
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+
+from programs.availability import accepting_wording, is_fresh, wait_wording
 
 from .choices import (
     WEEKDAY_ABBR,
@@ -26,6 +30,7 @@ from .querysets import ProgramQuerySet
 # A session that starts at or after this time is an evening session: it fits a 9-to-5 job.
 EVENING_STARTS_AT = time(16, 0)
 MAX_HOURS_PER_WEEK = 60
+MAX_WAIT_DAYS = 365
 
 
 class Program(models.Model):
@@ -58,7 +63,28 @@ class Program(models.Model):
     drug_testing = models.BooleanField("random drug and alcohol testing", null=True, blank=True)
     family_program = models.BooleanField("family program", null=True, blank=True)
     aftercare_planning = models.BooleanField("aftercare planning", null=True, blank=True)
+    # Availability is only ever stored and shown with the day it was confirmed
+    # (programs.availability words it and says when it is too old to trust).
     accepting_new_clients = models.BooleanField(null=True, blank=True)
+    accepting_confirmed_on = models.DateField(
+        "accepting new clients: confirmed on",
+        null=True,
+        blank=True,
+        help_text="The day someone confirmed the answer with the program. Required with an "
+        "answer; leave both empty when not reported.",
+    )
+    typical_wait_days = models.PositiveSmallIntegerField(
+        "typical wait for a first appointment (days)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_WAIT_DAYS)],
+    )
+    wait_confirmed_on = models.DateField(
+        "typical wait: confirmed on",
+        null=True,
+        blank=True,
+        help_text="Required with a typical wait; leave both empty when not reported.",
+    )
     offers_mat = models.BooleanField(
         "offers medication for addiction treatment",
         null=True,
@@ -137,6 +163,16 @@ class Program(models.Model):
             models.CheckConstraint(
                 condition=Q(days_mask__gte=0, days_mask__lte=127), name="program_days_mask_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(accepting_new_clients__isnull=True, accepting_confirmed_on__isnull=True)
+                | Q(accepting_new_clients__isnull=False, accepting_confirmed_on__isnull=False),
+                name="program_accepting_has_its_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(typical_wait_days__isnull=True, wait_confirmed_on__isnull=True)
+                | Q(typical_wait_days__lte=MAX_WAIT_DAYS, wait_confirmed_on__isnull=False),
+                name="program_wait_has_its_date",
+            ),
         ]
         indexes = [
             # With facility_id in it, counting a search's results reads only the index, not
@@ -165,6 +201,39 @@ class Program(models.Model):
     @property
     def is_virtual_only(self) -> bool:
         return self.format == Format.VIRTUAL
+
+    # --- Availability -------------------------------------------------------------------------
+
+    def accepting_wording(self, today=None) -> str:
+        """ "Accepting new clients (confirmed Nov 28, 2026)"; "" when not reported."""
+        return accepting_wording(
+            self.accepting_new_clients, self.accepting_confirmed_on, today or timezone.localdate()
+        )
+
+    def wait_wording(self, today=None) -> str:
+        return wait_wording(
+            self.typical_wait_days, self.wait_confirmed_on, today or timezone.localdate()
+        )
+
+    @property
+    def accepting_display(self) -> str:
+        return self.accepting_wording()
+
+    @property
+    def wait_display(self) -> str:
+        return self.wait_wording()
+
+    @property
+    def accepting_is_current(self) -> bool:
+        """The accepting answer (yes or no) was confirmed recently enough to rely on."""
+        return self.accepting_new_clients is not None and is_fresh(
+            self.accepting_confirmed_on, timezone.localdate()
+        )
+
+    @property
+    def is_accepting_now(self) -> bool:
+        """Said yes to new clients, confirmed recently enough to put on a card or in search."""
+        return bool(self.accepting_new_clients) and self.accepting_is_current
 
     def intake_questions(self, conditions=()) -> list[str]:
         """A question to ask at intake for each fact this program has not reported."""

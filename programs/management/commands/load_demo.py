@@ -59,7 +59,8 @@ FACILITY_LOOKUPS = {
 PROGRAM_FIELDS = [
     "name", "slug", "level_of_care", "format", "description", "typical_length_weeks",
     "group_size_max", "individual_therapy", "drug_testing", "family_program",
-    "aftercare_planning", "accepting_new_clients", "offers_mat", "psychiatric_evaluation",
+    "aftercare_planning", "accepting_new_clients", "accepting_confirmed_on", "offers_mat",
+    "psychiatric_evaluation", "typical_wait_days", "wait_confirmed_on",
     "medication_management", "is_published",
 ]  # fmt: skip
 PROGRAM_LOOKUPS = {
