@@ -158,6 +158,12 @@ PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 300)
 # listings makes stored pages unreachable at once, whatever this says. 0 switches it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
+# "Report a problem": reports accepted per visitor address in a window of this many seconds.
+# The limit is counted under a keyed hash of the address that expires with the window
+# (programs.curation.ratelimit), so no address is kept once it ends.
+REPORT_LIMIT = env_int("REPORT_LIMIT", 5)
+REPORT_LIMIT_WINDOW = env_int("REPORT_LIMIT_WINDOW", 3600)
+
 # In-process caches: "default" for fragments (the filters panel), "pages" for whole pages
 # (stored compressed, at most PAGE_CACHE_ENTRIES per worker, about 10 KB each).
 CACHES = {

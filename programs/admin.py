@@ -12,6 +12,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils import timezone
 
+# Importing it registers the curation models (reports, provider links and proposals).
+from programs.curation import admin as curation_admin  # noqa: F401
 from programs.models import (
     Accreditation,
     Condition,

@@ -13,6 +13,15 @@ from .choices import (
     Source,
     Weekday,
 )
+from .curation import (
+    ProposalStatus,
+    ProviderLink,
+    ProviderLinkError,
+    ProviderProposal,
+    Report,
+    ReportReason,
+    Resolution,
+)
 from .facility import US_STATES, Facility
 from .lookups import (
     Accreditation,
@@ -58,6 +67,13 @@ __all__ = [
     "Population",
     "Program",
     "ProgramText",
+    "ProposalStatus",
+    "ProviderLink",
+    "ProviderLinkError",
+    "ProviderProposal",
+    "Report",
+    "ReportReason",
+    "Resolution",
     "Session",
     "Source",
     "StaffRole",

@@ -1,0 +1,50 @@
+"""The public forms of curation: a visitor's report, a provider's update."""
+
+from django import forms
+
+from programs.models import Report, ReportReason
+
+
+class ReportForm(forms.ModelForm):
+    """What a visitor may tell us about a listing, and nothing more.
+
+    ``website`` is a honeypot: hidden from people (and from screen readers), filled in by bots
+    that complete every field. A filled honeypot is answered like a success and stores nothing.
+    """
+
+    reason = forms.ChoiceField(
+        label="What is wrong?", choices=ReportReason.choices, widget=forms.RadioSelect
+    )
+    website = forms.CharField(required=False, label="Leave this field empty")
+
+    class Meta:
+        model = Report
+        fields = ["reason", "details", "email"]
+        labels = {
+            "details": "Tell us more",
+            "email": "Your email (optional)",
+        }
+        help_texts = {
+            "details": "What you found, and how you know (for example: I called on Monday and "
+            "the number belongs to another business). Please do not include health details.",
+            "email": "Only if you would like a reply. We use it for nothing else.",
+        }
+        widgets = {"details": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean_details(self):
+        return self.cleaned_data["details"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == ReportReason.OTHER and not cleaned.get("details"):
+            self.add_error("details", "Please say what is wrong, so a curator can check it.")
+        return cleaned
