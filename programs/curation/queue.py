@@ -56,11 +56,8 @@ class Reason:
     describe: Callable[[object], tuple[str, str, list[tuple[str, str]]]]
 
     def queryset(self, today: date):
-        return (
-            self.model.objects.filter(self.condition(today))
-            .select_related(*self.select_related)
-            .order_by(*self.order)
-        )
+        rows = self.model.objects.filter(self.condition(today)).order_by(*self.order)
+        return rows.select_related(*self.select_related) if self.select_related else rows
 
 
 def _facility_links(facility: Facility) -> list[tuple[str, str]]:
@@ -83,8 +80,8 @@ def _describe_report(report: Report):
 
 def _describe_proposal(proposal: ProviderProposal):
     labels = [FIELDS[c["field"]].label.lower() for c in proposal.changes if c["field"] in FIELDS]
-    who = f" by {proposal.submitted_by}" if proposal.submitted_by else ""
-    why = f"The provider proposed{who} new {', '.join(labels) or 'facts'}"
+    sender = f" from {proposal.submitted_by}" if proposal.submitted_by else ""
+    why = f"Provider update{sender}: {', '.join(labels)}"
     links = [
         ("Review the proposal", _admin_url(proposal)),
         ("Edit the program", _admin_url(proposal.program)),

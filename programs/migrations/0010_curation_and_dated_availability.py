@@ -235,7 +235,11 @@ class Migration(migrations.Migration):
                     models.Q(
                         ("typical_wait_days__isnull", True), ("wait_confirmed_on__isnull", True)
                     ),
-                    models.Q(("typical_wait_days__lte", 365), ("wait_confirmed_on__isnull", False)),
+                    models.Q(
+                        ("typical_wait_days__isnull", False),
+                        ("typical_wait_days__lte", 365),
+                        ("wait_confirmed_on__isnull", False),
+                    ),
                     _connector="OR",
                 ),
                 name="program_wait_has_its_date",

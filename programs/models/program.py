@@ -170,7 +170,11 @@ class Program(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(typical_wait_days__isnull=True, wait_confirmed_on__isnull=True)
-                | Q(typical_wait_days__lte=MAX_WAIT_DAYS, wait_confirmed_on__isnull=False),
+                | Q(
+                    typical_wait_days__isnull=False,
+                    typical_wait_days__lte=MAX_WAIT_DAYS,
+                    wait_confirmed_on__isnull=False,
+                ),
                 name="program_wait_has_its_date",
             ),
         ]
