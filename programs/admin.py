@@ -231,8 +231,14 @@ class ProgramAdmin(LoggedBulkActionsMixin, admin.ModelAdmin):
         ),
         (
             "Who is served and admission",
-            {"fields": ["populations", "accepting_new_clients", "drug_testing",
-                        "aftercare_planning"]},
+            {"fields": ["populations", "drug_testing", "aftercare_planning"]},
+        ),
+        (
+            "Availability",
+            {"fields": [("accepting_new_clients", "accepting_confirmed_on"),
+                        ("typical_wait_days", "wait_confirmed_on")],
+             "description": "Each answer is shown with the day it was confirmed, and after 30 "
+             "days as \"last confirmed ... - ask\". Leave both empty when not reported."},
         ),
     ]  # fmt: skip
 

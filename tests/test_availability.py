@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -131,3 +132,17 @@ def test_the_same_program_reads_old_once_30_days_have_passed(client):
         assert Program.objects.get(pk=program.pk).accepting_display == (
             "Accepting new clients (last confirmed Nov 2, 2026 - ask)"
         )
+
+
+def test_a_curator_is_told_next_to_the_date_field_when_it_is_missing():
+    program = make_program()
+    program.accepting_new_clients = True
+    program.typical_wait_days = 3
+
+    with pytest.raises(ValidationError) as caught:
+        program.full_clean()
+
+    errors = caught.value.message_dict
+    assert "needs the day it was confirmed" in errors["accepting_confirmed_on"][0]
+    assert "needs the day it was confirmed" in errors["wait_confirmed_on"][0]
+    assert not any("program_accepting_has_its_date" in m for m in sum(errors.values(), []))

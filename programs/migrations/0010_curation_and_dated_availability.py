@@ -226,6 +226,10 @@ class Migration(migrations.Migration):
                     _connector="OR",
                 ),
                 name="program_accepting_has_its_date",
+                violation_error_message=(
+                    "An answer to accepting new clients needs the day it was confirmed (and a "
+                    "date needs an answer); leave both empty when not reported."
+                ),
             ),
         ),
         migrations.AddConstraint(
@@ -243,6 +247,10 @@ class Migration(migrations.Migration):
                     _connector="OR",
                 ),
                 name="program_wait_has_its_date",
+                violation_error_message=(
+                    "A typical wait needs the day it was confirmed (and a date needs a wait); "
+                    "leave both empty when not reported."
+                ),
             ),
         ),
         migrations.RunPython(program_triggers_on, program_triggers_off),

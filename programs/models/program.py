@@ -4,6 +4,7 @@ from datetime import datetime, time
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Q
@@ -31,6 +32,14 @@ from .querysets import ProgramQuerySet
 EVENING_STARTS_AT = time(16, 0)
 MAX_HOURS_PER_WEEK = 60
 MAX_WAIT_DAYS = 365
+ACCEPTING_NEEDS_DATE = (
+    "An answer to accepting new clients needs the day it was confirmed (and a date needs an "
+    "answer); leave both empty when not reported."
+)
+WAIT_NEEDS_DATE = (
+    "A typical wait needs the day it was confirmed (and a date needs a wait); leave both empty "
+    "when not reported."
+)
 
 
 class Program(models.Model):
@@ -167,6 +176,7 @@ class Program(models.Model):
                 condition=Q(accepting_new_clients__isnull=True, accepting_confirmed_on__isnull=True)
                 | Q(accepting_new_clients__isnull=False, accepting_confirmed_on__isnull=False),
                 name="program_accepting_has_its_date",
+                violation_error_message=ACCEPTING_NEEDS_DATE,
             ),
             models.CheckConstraint(
                 condition=Q(typical_wait_days__isnull=True, wait_confirmed_on__isnull=True)
@@ -176,6 +186,7 @@ class Program(models.Model):
                     wait_confirmed_on__isnull=False,
                 ),
                 name="program_wait_has_its_date",
+                violation_error_message=WAIT_NEEDS_DATE,
             ),
         ]
         indexes = [
@@ -207,6 +218,16 @@ class Program(models.Model):
         return self.format == Format.VIRTUAL
 
     # --- Availability -------------------------------------------------------------------------
+
+    def clean(self) -> None:
+        # The same rule as the database constraints, with the message next to the date field.
+        errors = {}
+        if (self.accepting_new_clients is None) != (self.accepting_confirmed_on is None):
+            errors["accepting_confirmed_on"] = ACCEPTING_NEEDS_DATE
+        if (self.typical_wait_days is None) != (self.wait_confirmed_on is None):
+            errors["wait_confirmed_on"] = WAIT_NEEDS_DATE
+        if errors:
+            raise ValidationError(errors)
 
     def accepting_wording(self, today=None) -> str:
         """ "Accepting new clients (confirmed Nov 28, 2026)"; "" when not reported."""

@@ -2,7 +2,8 @@
 
 import pytest
 
-from programs.models import Report, Resolution
+from programs.models import Facility, ProviderLink, Report, Resolution
+from tests.browser.test_accessibility import STRUCTURE_CHECKS, axe_violations
 from tests.public_pages import make_public_pages
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -56,3 +57,28 @@ def test_a_visitor_reports_a_wrong_phone_and_a_curator_resolves_it(
     assert report.resolved_by.username == "boss"
     assert report.resolution_note == "New number from the clinic's website."
     context.close()
+
+
+def test_the_report_and_provider_forms_pass_wcag_21_aa_also_with_errors(page, phone_page):
+    pages = make_public_pages()
+    report_url = pages["detail"] + "report/"
+    link = ProviderLink.objects.create(
+        facility=Facility.objects.get(name="Blue Ridge Recovery Center")
+    )
+    problems = {}
+    for screen, browser_page in (("desktop", page), ("phone", phone_page)):
+        browser_page.goto(report_url)
+        found = axe_violations(browser_page) + browser_page.evaluate(STRUCTURE_CHECKS)
+        browser_page.get_by_label("Something else").check()
+        browser_page.get_by_role("button", name="Send the report").click()
+        browser_page.get_by_text("Please say what is wrong").wait_for()
+        found += axe_violations(browser_page) + browser_page.evaluate(STRUCTURE_CHECKS)
+        browser_page.goto(link.get_absolute_url())
+        found += axe_violations(browser_page) + browser_page.evaluate(STRUCTURE_CHECKS)
+        width = browser_page.evaluate("document.documentElement.scrollWidth")
+        if screen == "phone" and width > 360:
+            found.append(f"scrolls sideways ({width}px)")
+        if found:
+            problems[screen] = found
+    assert problems == {}
+    assert Report.objects.count() == 0
