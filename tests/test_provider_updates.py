@@ -15,6 +15,7 @@ from programs.models import (
     Session,
 )
 from tests.factories import make_facility, make_program
+from tests.form_html import errors_next_to
 
 pytestmark = pytest.mark.django_db
 
@@ -114,8 +115,7 @@ def test_a_bad_schedule_line_is_refused_next_to_the_field(client, link, program)
     response = propose(client, link, program, sessions="Mon 21:00-18:00\nsometimes")
 
     assert response.status_code == 400
-    html = response.content.decode()
-    errors = html[html.index('id="id_sessions_errors"') : html.index('name="sessions"')]
+    errors = errors_next_to(response.content.decode(), "sessions")
     assert "must end after it starts" in errors
     assert "Line 2 (&quot;sometimes&quot;)" in errors
     assert ProviderProposal.objects.count() == 0

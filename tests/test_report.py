@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from programs.models import Report, ReportReason
 from tests.factories import make_facility, make_program
+from tests.form_html import errors_next_to
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +69,7 @@ def test_something_else_without_details_is_refused_next_to_the_field(client, pro
 
     assert response.status_code == 400
     html = response.content.decode()
-    details_field = html[html.index('<label for="id_details"') : html.index('name="details"')]
-    assert "Please say what is wrong" in details_field
+    assert "Please say what is wrong" in errors_next_to(html, "details")
     assert "Nothing was saved" in html
     assert Report.objects.count() == 0
 
@@ -88,8 +88,7 @@ def test_bad_input_answers_400_with_the_message_and_stores_nothing(
     response = send(client, program, **fields)
 
     assert response.status_code == 400
-    assert message in response.content.decode()
-    assert f'id="id_{field}_errors"' in response.content.decode()
+    assert message in errors_next_to(response.content.decode(), field)
     assert Report.objects.count() == 0
 
 

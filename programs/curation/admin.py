@@ -62,12 +62,11 @@ class ProviderLinkAdmin(admin.ModelAdmin):
     list_display = ["facility", "created_at", "created_by", "state"]
     list_select_related = ["facility", "created_by"]
     autocomplete_fields = ["facility"]
-    readonly_fields = ["link", "created_at", "created_by", "revoked_at"]
+    readonly_fields = ["created_at", "created_by", "revoked_at"]
     actions = ["revoke"]
 
     def get_fields(self, request, obj=None):
-        return ["facility"] if obj is None else ["facility", "link", "created_at", "created_by",
-                                                 "revoked_at"]  # fmt: skip
+        return ["facility"] if obj is None else ["facility", *self.readonly_fields]
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields + (["facility"] if obj else [])
@@ -78,19 +77,14 @@ class ProviderLinkAdmin(admin.ModelAdmin):
             return "Revoked"
         return "Usable" if obj.is_usable else "Expired"
 
-    @admin.display(description="link to give the facility")
-    def link(self, obj):
-        if not obj.is_usable:
-            return "This link no longer works."
-        url = self._request.build_absolute_uri(obj.get_absolute_url())
-        return format_html(
-            '<a href="{}">{}</a><br>Works until {} (30 days). Send it to the facility only.',
-            url, url, timezone.localtime(obj.expires_at).strftime("%b %d, %Y"),
-        )  # fmt: skip
-
-    def get_form(self, request, obj=None, **kwargs):
-        self._request = request  # for the absolute link shown on the form
-        return super().get_form(request, obj, **kwargs)
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The link to send is shown above the form (templates/admin/programs/providerlink/).
+        link = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if link is not None and link.is_usable:
+            extra["provider_url"] = request.build_absolute_uri(link.get_absolute_url())
+            extra["provider_until"] = timezone.localtime(link.expires_at)
+        return super().change_view(request, object_id, form_url, extra)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -36,11 +36,6 @@ class Resolution(models.TextChoices):
     NOT_A_PROBLEM = "not_a_problem", "Not a problem"
 
 
-class ReportQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(resolution=Resolution.OPEN)
-
-
 class Report(models.Model):
     """A visitor's report that something on a program's page is wrong."""
 
@@ -63,8 +58,6 @@ class Report(models.Model):
         blank=True,
         related_name="+",
     )
-
-    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -183,16 +176,11 @@ class ProposalStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-class ProviderProposalQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(status=ProposalStatus.OPEN)
-
-
 class ProviderProposal(models.Model):
     """Changes a facility's staff propose for one program, as a field-by-field difference.
 
-    ``changes`` is a list of ``{"field", "label", "old", "new", "old_text", "new_text"}``; what a
-    field means and how it is applied is in ``programs.curation.proposals``.
+    ``changes`` is a list of ``{"field", "old", "new"}`` with values in plain JSON; what each
+    field means, how it is worded and how it is applied is in ``programs.curation.proposals``.
     """
 
     link = models.ForeignKey(
@@ -213,8 +201,6 @@ class ProviderProposal(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-
-    objects = ProviderProposalQuerySet.as_manager()
 
     class Meta:
         ordering = ["submitted_at", "pk"]
