@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.contrib.admin.models import LogEntry
 from django.core import signing
 from django.urls import reverse
 
@@ -182,6 +183,38 @@ def test_applying_everything_covers_staff_conditions_payment_and_languages(
     assert list(program.facility.languages.values_list("slug", flat=True)) == ["spanish"]
     assert (program.typical_wait_days, program.wait_confirmed_on) == (10, date(2026, 12, 5))
     assert ProviderProposal.objects.get().status == ProposalStatus.APPLIED
+
+
+def test_review_warns_when_the_listing_changed_since_the_provider_saw_it(
+    client, link, program, curator
+):
+    propose(client, link, program, sessions="Tue 09:00-12:00", payment_types=["self-pay"])
+    program.facility.payment_types.set([])
+    client.force_login(curator)
+    url = reverse(
+        "admin:programs_providerproposal_change", args=[ProviderProposal.objects.get().pk]
+    )
+
+    rows = {row.key: row for row in client.get(url).context["rows"]}
+
+    assert rows["payment_types"].changed_since and rows["payment_types"].now_text == "Not reported"
+    assert not rows["sessions"].changed_since
+    assert rows["sessions"].old_text == "Mon 18:00-21:00; Wed 18:00-21:00"
+    assert rows["sessions"].new_text == "Tue 09:00-12:00"
+
+
+def test_applying_facility_wide_fields_is_written_to_both_histories(client, link, program, curator):
+    propose(client, link, program, languages=["english", "spanish"])
+    client.force_login(curator)
+    proposal = ProviderProposal.objects.get()
+
+    client.post(
+        reverse("admin:programs_providerproposal_change", args=[proposal.pk]),
+        {"apply": ["languages"]},
+    )
+
+    logged = {(e.content_type.model, e.object_id) for e in LogEntry.objects.all()}
+    assert logged == {("program", str(program.pk)), ("facility", str(program.facility_id))}
 
 
 def test_a_rejected_proposal_changes_nothing(client, link, program, curator):

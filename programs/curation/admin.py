@@ -9,7 +9,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from programs.curation import queue
-from programs.curation.proposals import ProposalError, apply_proposal, review_rows
+from programs.curation.proposals import (
+    FACILITY_FIELDS,
+    ProposalError,
+    apply_proposal,
+    review_rows,
+)
 from programs.models import ProviderLink, ProviderProposal, Report, Resolution
 
 
@@ -134,6 +139,8 @@ class ProviderProposalAdmin(admin.ModelAdmin):
             if applied:
                 message = f"Applied from a provider proposal: {', '.join(applied)}."
                 self.log_change(request, proposal.program, message)
+                if set(keys) & FACILITY_FIELDS:
+                    self.log_change(request, proposal.program.facility, message)
                 self.message_user(request, message, messages.SUCCESS)
             else:
                 self.message_user(request, "Proposal rejected.", messages.SUCCESS)

@@ -208,6 +208,8 @@ FIELDS = [
     ),
 ]
 BY_KEY = {field.key: field for field in FIELDS}
+# Fields that belong to the whole facility, not only the program the provider chose.
+FACILITY_FIELDS = {"payment_types", "languages"}
 
 
 def current_values(program: Program) -> dict:
