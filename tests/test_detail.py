@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from programs.facts import intake_questions
 from programs.models import Source
 from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
 
@@ -163,14 +164,14 @@ def test_intake_questions_come_from_what_is_not_reported(client):
     assert "Which days and times do sessions run" in questions
 
     rich = rich_program()
-    assert rich.intake_questions() == []
+    assert intake_questions(rich) == []
     html = client.get(rich.get_absolute_url()).content.decode()
     assert "Is a psychiatrist" not in section(html, "intake-questions")
 
 
 def test_intake_questions_ask_only_about_the_missing_facts():
     program = rich_program(slug="no-doctor", staff={"lcsw": "on_site"}, drug_testing=None)
-    questions = program.intake_questions()
+    questions = intake_questions(program)
     assert any("psychiatrist" in question for question in questions)
     assert any("test for drugs" in question for question in questions)
     assert not any("insurance" in question for question in questions)

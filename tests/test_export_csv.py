@@ -81,13 +81,13 @@ def test_unknown_facts_are_not_reported_never_no(client, listings):
         "Evening sessions",
         "Staff",
         "Offers medication for addiction treatment",
-        "Medications",
+        "Medications offered",
         "Individual therapy with a licensed therapist",
         "Random drug and alcohol testing",
         "Co-occurring (dual-diagnosis) capability",
         "Payment accepted",
         "Languages spoken by staff",
-        "Operated by",
+        "Run by",
     ):
         assert bare[column] == CSV_NOT_REPORTED, column
     assert bare["Address line 2"] == ""

@@ -19,7 +19,7 @@ from .choices import (
     Weekday,
 )
 from .facility import Facility
-from .intake import facts_from_locator, intake_questions
+from .intake import facts_from_locator
 from .lookups import Condition, Credential, GroupTopic, Medication, Modality, Population
 from .querysets import ProgramQuerySet
 
@@ -165,10 +165,6 @@ class Program(models.Model):
     @property
     def is_virtual_only(self) -> bool:
         return self.format == Format.VIRTUAL
-
-    def intake_questions(self, conditions=()) -> list[str]:
-        """A question to ask at intake for each fact this program has not reported."""
-        return intake_questions(self, conditions)
 
     def facts_from_locator(self) -> list[str]:
         """Which kinds of facts came from the national locator (empty for other sources)."""

@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from programs import facts
 from programs.jsonld import as_script_data, facility_json_ld
 from programs.models import Condition, Program
 from programs.pagecache import cached_page
@@ -14,8 +15,9 @@ def program_detail(request, slug):
     context = {
         "program": program,
         "facility": program.facility,
+        "sections": facts.page_sections(program),
         "conditions": program.condition_table(conditions),
-        "questions": program.intake_questions(conditions),
+        "questions": facts.intake_questions(program, conditions),
     }
     # Fictional listings are not offered to search engines as if they were real clinics.
     if not program.is_demo:
