@@ -511,8 +511,7 @@ FACTS: list[Fact] = [
         data=_conditions_data,
         csv=_conditions_text,
         csv_heading="Co-occurring conditions",
-        question="Which mental-health conditions do you treat on site, and which do you refer "
-        "out?",
+        question="Which mental-health conditions do you treat on site, and which do you refer out?",
         asks=_asks_conditions,
         follow_up=_missing_conditions_question,
         block="programs/facts/_conditions.html",

@@ -148,7 +148,8 @@ def test_only_differences_hides_rows_where_all_programs_agree(client):
     html = client.get(compare_url("evening", "daytime", diff="1")).content.decode()
     testing = html[html.rindex("<tr", 0, html.index('row">Random drug and alcohol testing')) :]
     assert testing.startswith('<tr class="compare-row compare-row--same" hidden>')
-    mat = html[html.rindex("<tr", 0, html.index('row">Offers medication for addiction treatment')) :]
+    mat_row = html.index('row">Offers medication for addiction treatment')
+    mat = html[html.rindex("<tr", 0, mat_row) :]
     assert mat.startswith('<tr class="compare-row compare-row--differs">')
     assert 'id="compare-diff" name="diff" value="1" checked' in html
 
