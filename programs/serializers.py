@@ -10,7 +10,7 @@ a list fact with no entries is also ``None``, because an empty list means "not r
 model (see the README). In CSV both become the cell "Not reported".
 """
 
-from programs import facts
+from programs import facts, fit
 from programs.models import Facility, Program, Source
 
 CSV_NOT_REPORTED = "Not reported"
@@ -46,9 +46,10 @@ def facility_data(facility: Facility) -> dict:
     }
 
 
-def program_data(program: Program, *, base_url: str = "") -> dict:
+def program_data(program: Program, *, base_url: str = "", criteria=()) -> dict:
     """Everything we know about a program and its facility. ``base_url`` makes the page
-    address absolute (``request.build_absolute_uri("/")`` without the trailing slash)."""
+    address absolute (``request.build_absolute_uri("/")`` without the trailing slash);
+    ``criteria``, the search's chosen criteria, adds how the program fits them (``fit``)."""
     data = {
         "slug": program.slug,
         "name": program.name,
@@ -65,6 +66,8 @@ def program_data(program: Program, *, base_url: str = "") -> dict:
         data["distance_miles"] = (
             round(program.distance, 1) if program.distance is not None else None
         )
+    if criteria:
+        data["fit"] = fit.fit_data(program, criteria)
     return data
 
 
@@ -145,14 +148,32 @@ DISTANCE_COLUMN = (
 )
 
 
-def csv_header(*, with_distance: bool = False) -> list[str]:
+FIT_HEADING = "Fits your search"
+FIT_WORDS = {
+    "matches": "Matches everything you asked",
+    "might_fit": "Might fit: ask",
+    "does_not_fit": "Does not fit",
+}
+
+
+def csv_header(*, with_distance: bool = False, criteria=()) -> list[str]:
     headings = [heading for heading, _ in CSV_COLUMNS] + ["Page"]
-    return headings + [DISTANCE_COLUMN[0]] if with_distance else headings
+    if with_distance:
+        headings.append(DISTANCE_COLUMN[0])
+    if criteria:
+        headings += [FIT_HEADING, *(f"Asked: {c.label}" for c in criteria)]
+    return headings
 
 
-def csv_row(program: Program, *, base_url: str = "", with_distance: bool = False) -> list[str]:
+def csv_row(
+    program: Program, *, base_url: str = "", with_distance: bool = False, criteria=()
+) -> list[str]:
     cells = [_cell(read(program)) for _, read in CSV_COLUMNS]
     cells.append(_cell(base_url + program.get_absolute_url()))
     if with_distance:
         cells.append(_cell(DISTANCE_COLUMN[1](program)))
+    if criteria:
+        fitted = fit.fit_data(program, criteria)
+        cells.append(FIT_WORDS[fitted["group"]])
+        cells += [_cell(answer["answer"]) for answer in fitted["criteria"]]
     return cells
