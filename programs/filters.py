@@ -613,6 +613,9 @@ class ProgramFilter(django_filters.FilterSet):
             params.pop(name, None)
         else:
             params.setlist(name, [v for v in params.getlist(name) if v != value])
+        if not params.getlist(name):
+            # A must-have goes with its criterion: alone it would be a question we cannot read.
+            params.setlist("must", [v for v in params.getlist("must") if v != name])
         return params.urlencode()
 
     def relaxations(self) -> list["Relaxation"]:
