@@ -33,6 +33,7 @@ class Selection:
     slugs: list[str]
     near: str = ""
     only_differences: bool = False
+    search: str = ""  # the results page's query string this comparison came from
     problem: str = ""
     status: int = 200
     # A corrected comparison to offer when the request has a problem (a URL, or "").
@@ -49,6 +50,8 @@ class Selection:
             params.append(("near", near))
         if overrides.get("only_differences", self.only_differences):
             params.append(("diff", "1"))
+        if self.search:
+            params.append(("search", self.search))
         query = urlencode(params)
         return reverse("programs:compare") + (f"?{query}" if query else "")
 
@@ -71,6 +74,7 @@ def read_selection(query) -> Selection:
         slugs=slugs,
         near=query.get("near", "").strip()[:100],
         only_differences=query.get("diff") == "1",
+        search=query.get("search", "")[:2000],
     )
     bad = [slug for slug in slugs if not SLUG_RE.match(slug) or len(slug) > 220]
     unique = list(dict.fromkeys(slugs))
@@ -196,13 +200,18 @@ def _cell(value):
     return value
 
 
-def build_rows(programs, conditions, distances: dict | None = None) -> list[RowGroup]:
+def build_rows(programs, conditions, distances: dict | None = None, criteria=()) -> list[RowGroup]:
     """Groups of rows comparing ``programs`` on the four criteria, then the other facts.
 
     The rows are the facts of ``programs.facts`` meant for the comparison, in registry order,
     plus one row per co-occurring condition in ``conditions``; ``distances`` maps program id
-    to miles (or None when unknown) and adds a distance row after the town.
+    to miles (or None when unknown) and adds a distance row after the town. ``criteria``,
+    the search's chosen criteria (answered with ``fit.answer()``), come first.
     """
+    asked = RowGroup("What you asked")
+    for chosen in criteria:
+        answers = {1: True, 0: False, None: None}
+        asked.add(chosen.label, [answers[getattr(p, chosen.alias, None)] for p in programs])
     groups = {group: RowGroup(group.title) for group in facts.GROUPS}
     for fact in facts.COMPARE_FACTS:
         group = groups[fact.group]
@@ -226,4 +235,4 @@ def build_rows(programs, conditions, distances: dict | None = None) -> list[RowG
     trust = RowGroup("Where these facts come from")
     trust.add("Source", [Source(p.facility.source).label for p in programs])
     trust.add("Last checked by a person", [_verified(p.facility) for p in programs])
-    return [*groups.values(), trust]
+    return [*([asked] if criteria else []), *groups.values(), trust]

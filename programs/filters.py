@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import QueryDict
+from django.urls import reverse
 from django_filters import fields as filter_fields
 
 from programs import fit, geo
@@ -722,3 +723,30 @@ def _with_defaults(params: QueryDict) -> QueryDict:
     if levels := default_levels(data.getlist("level"), data.get("facility")):
         data.setlist("level", levels)
     return data
+
+
+SEARCH_LINK_PARAM = "search"
+SEARCH_LINK_MAX = 2000
+
+
+@dataclass(frozen=True)
+class SearchLink:
+    """The results page a program page or a comparison was reached from (``?search=...``,
+    the results page's own query string), so they can mark its criteria and lead back."""
+
+    query: str
+    criteria: list
+
+    @property
+    def results_url(self) -> str:
+        return reverse("programs:list") + (f"?{self.query}" if self.query else "")
+
+
+def search_link(params) -> SearchLink | None:
+    """Read ``search`` from a program page's or comparison's query string. A search we cannot
+    read marks no criteria (its link back still shows the family what went wrong)."""
+    query = params.get(SEARCH_LINK_PARAM, "")[:SEARCH_LINK_MAX]
+    if not query:
+        return None
+    search = ProgramFilter(QueryDict(query), queryset=Program.objects.none())
+    return SearchLink(query, search.criteria if search.is_valid() else [])

@@ -127,6 +127,8 @@ class Criterion:
     misfit: Callable[[Any], str]  # why a program does not fit: "no evening sessions"
     per_value: bool = False  # several values are several criteria (every condition chosen)
     explains: bool = False  # the card shows the fact's value beside the answer ("Mon, Wed 6-9 pm")
+    # What to ask at intake when the listing does not say (default: the fact's own question).
+    question: Callable[[Any], str] | None = None
 
 
 CRITERIA: list[Criterion] = [
@@ -261,6 +263,10 @@ CRITERIA: list[Criterion] = [
         lambda v: f"Treats {v.name.lower() if not v.name.isupper() else v.name} on site",
         lambda v: f"{v.name} not treated on site",
         per_value=True,
+        question=lambda v: (
+            f"Do you treat {v.name if v.name.isupper() else v.name.lower()} "
+            "here, by referral, or not at all?"
+        ),
     ),
     Criterion(
         "dual",
@@ -335,6 +341,12 @@ class Chosen:
     def value_key(self) -> str | None:
         """The one value it stands for, for a criterion with a row per value (its slug)."""
         return getattr(self.value, "slug", None) if self.criterion.per_value else None
+
+    @property
+    def question(self) -> str:
+        if self.criterion.question is not None:
+            return self.criterion.question(self.value)
+        return facts.BY_KEY[self.criterion.fact].question or f"{self.label}?"
 
     def expression(self):
         test = self.criterion.test(self.value)
@@ -495,3 +507,25 @@ def fit_data(program, chosen: list[Chosen]) -> dict | None:
             for c in chosen
         ],
     }
+
+
+def answer(programs, chosen: list[Chosen]) -> None:
+    """Give programs fetched on their own (a program page, a comparison) their answers to a
+    search's criteria and their card lines: one query."""
+    programs = list(programs)
+    if not chosen or not programs:
+        return
+    aliases = [c.alias for c in chosen]
+    rows = annotate(Program.objects.filter(pk__in=[p.pk for p in programs]), chosen)
+    by_pk = {row["pk"]: row for row in rows.values("pk", "fit_group", *aliases)}
+    for program in programs:
+        for name, value in by_pk[program.pk].items():
+            setattr(program, name, value)
+        program.fit_reasons = reasons(program, chosen)
+
+
+def unknown_questions(program, chosen: list[Chosen]) -> list[str]:
+    """The questions about the chosen criteria this program does not report: asked first."""
+    return list(
+        dict.fromkeys(c.question for c in chosen if getattr(program, c.alias, None) is None)
+    )

@@ -234,3 +234,50 @@ def test_a_search_with_a_place_and_three_criteria_costs_at_most_ten_queries(
         page(client, "near=22903&evening=1&payment=medicaid&condition=depression")
     with django_assert_max_num_queries(10):
         page(client, "near=22903&evening=1&payment=medicaid&condition=depression&page=2")
+
+
+# --- The program page and the comparison know what was asked ------------------------------
+
+
+def test_a_program_page_reached_from_a_search_marks_its_criteria_and_asks_about_them_first(
+    client,
+):
+    program = make_program(name="Quiet", facility=make_facility(payment=("medicaid",)))
+    search = "near=22903&evening=1&payment=medicaid&page=2"
+    results = page(client, "evening=1&payment=medicaid")
+    assert f'href="{program.get_absolute_url()}?search=evening%3D1%26payment%3Dmedicaid"' in (
+        results.content.decode()
+    )
+
+    response = client.get(program.get_absolute_url(), {"search": search})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Evening sessions: not reported - ask" in html
+    assert "Accepts Medicaid: yes" in html
+    back = '<a href="/programs/?near=22903&amp;evening=1&amp;payment=medicaid&amp;page=2">'
+    assert back + "Back to results</a>" in html
+    questions = response.context["questions"]
+    assert questions[0].startswith("Which days and times do sessions run")
+
+
+def test_a_program_page_with_a_search_it_cannot_read_marks_nothing(client):
+    program = make_program(name="Quiet")
+    response = client.get(program.get_absolute_url(), {"search": "near=00000&evening=1"})
+    assert response.status_code == 200
+    assert "What you asked" not in response.content.decode()
+
+
+def test_the_comparison_marks_each_chosen_criterion_for_every_program(client):
+    yes = make_program(name="Evening", sessions=EVENING_MON_WED_THU)
+    no = make_program(name="Daytime", sessions=DAYTIME_TUE_THU)
+    quiet = make_program(name="Quiet")
+    response = client.get(
+        "/compare/", {"p": [yes.slug, no.slug, quiet.slug], "search": "evening=1"}
+    )
+    assert response.status_code == 200
+    asked = response.context["groups"][0]
+    assert asked.title == "What you asked"
+    assert [(row.label, row.cells) for row in asked.rows] == [
+        ("Evening sessions", [True, False, None])
+    ]
+    assert '<a href="/programs/?evening=1">Back to results</a>' in response.content.decode()

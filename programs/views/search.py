@@ -45,6 +45,8 @@ def program_list(request):
         "has_errors": has_errors,
         "shows_demo": any(program.is_demo for program in page.object_list),
         "criteria": criteria,
+        # Carried to program pages and comparisons so they know what was asked.
+        "search_query": request.GET.urlencode(),
         "asked": {chosen.criterion.param for chosen in criteria},
         "fit_counts": programs.fit_counts(),
         "shows_misfits": programs.shows_misfits,
