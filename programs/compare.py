@@ -213,7 +213,7 @@ def build_rows(programs, conditions, distances: dict | None = None, criteria=())
         answers = {1: True, 0: False, None: None}
         asked.add(chosen.label, [answers[getattr(p, chosen.alias, None)] for p in programs])
     groups = {group: RowGroup(group.title) for group in facts.GROUPS}
-    for fact in facts.COMPARE_FACTS:
+    for fact in facts.compare_facts():
         group = groups[fact.group]
         group.add(fact.label, [_cell(fact.value(p)) for p in programs], help=fact.help)
         if fact.key == "town" and distances is not None:

@@ -558,8 +558,11 @@ FACTS: list[Fact] = [
     ),
 ]
 
-BY_KEY: dict[str, Fact] = {fact.key: fact for fact in FACTS}
-assert len(BY_KEY) == len(FACTS), "two facts share a key"
+assert len({fact.key for fact in FACTS}) == len(FACTS), "two facts share a key"
+
+
+def by_key(key: str) -> Fact:
+    return next(fact for fact in FACTS if fact.key == key)
 
 
 def facts_of(group: Group) -> list[Fact]:
@@ -637,5 +640,10 @@ def api_data(program) -> dict:
     return data
 
 
-CSV_FACTS = [fact for fact in FACTS if fact.in_csv]
-COMPARE_FACTS = [fact for fact in FACTS if fact.in_compare]
+# Read from FACTS on each call, never copied at import, so the registry is the only list.
+def csv_facts() -> list[Fact]:
+    return [fact for fact in FACTS if fact.in_csv]
+
+
+def compare_facts() -> list[Fact]:
+    return [fact for fact in FACTS if fact.in_compare]

@@ -346,7 +346,7 @@ class Chosen:
     def question(self) -> str:
         if self.criterion.question is not None:
             return self.criterion.question(self.value)
-        return facts.BY_KEY[self.criterion.fact].question or f"{self.label}?"
+        return facts.by_key(self.criterion.fact).question or f"{self.label}?"
 
     def expression(self):
         test = self.criterion.test(self.value)
@@ -462,7 +462,7 @@ def reasons(program, chosen: list[Chosen]) -> list[Reason]:
         state = getattr(program, c.alias, None)
         detail = None
         if c.criterion.explains and state is not None:
-            detail = facts.BY_KEY[c.criterion.fact].value(program)
+            detail = facts.by_key(c.criterion.fact).value(program)
         if c.criterion.param == "condition":
             # How this condition is handled, not the program's overall label.
             detail = program.condition_support_label(c.value)

@@ -133,11 +133,12 @@ _SOURCE_COLUMNS = [
         ),
     ),
 ]
-CSV_COLUMNS = [
-    *_LISTING_COLUMNS,
-    *((fact.heading, fact.csv_value) for fact in facts.CSV_FACTS),
-    *_SOURCE_COLUMNS,
-]
+def csv_columns() -> list[tuple]:
+    return [
+        *_LISTING_COLUMNS,
+        *((fact.heading, fact.csv_value) for fact in facts.csv_facts()),
+        *_SOURCE_COLUMNS,
+    ]
 DISTANCE_COLUMN = (
     "Distance (miles)",
     lambda p: (
@@ -157,7 +158,7 @@ FIT_WORDS = {
 
 
 def csv_header(*, with_distance: bool = False, criteria=()) -> list[str]:
-    headings = [heading for heading, _ in CSV_COLUMNS] + ["Page"]
+    headings = [heading for heading, _ in csv_columns()] + ["Page"]
     if with_distance:
         headings.append(DISTANCE_COLUMN[0])
     if criteria:
@@ -168,7 +169,7 @@ def csv_header(*, with_distance: bool = False, criteria=()) -> list[str]:
 def csv_row(
     program: Program, *, base_url: str = "", with_distance: bool = False, criteria=()
 ) -> list[str]:
-    cells = [_cell(read(program)) for _, read in CSV_COLUMNS]
+    cells = [_cell(read(program)) for _, read in csv_columns()]
     cells.append(_cell(base_url + program.get_absolute_url()))
     if with_distance:
         cells.append(_cell(DISTANCE_COLUMN[1](program)))
