@@ -1,5 +1,6 @@
 """A facility: one provider at one site, with its own phone numbers."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -80,6 +81,16 @@ class Facility(models.Model):
         blank=True,
         help_text="When an importer last loaded this facility from its source (not a check "
         "by a person: the source's facts may be older).",
+    )
+    source_published_year = models.PositiveSmallIntegerField(
+        "year the source published these facts",
+        null=True,
+        blank=True,
+        help_text="As the importer was told (the locator sample: about 2019); empty when "
+        "not known. Not the day of the import.",
+        # A validator, not a database check: a check constraint would make SQLite rebuild the
+        # facility table, which drops the triggers (listings stamp, text search) it carries.
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
     )
     is_published = models.BooleanField("published", default=False)
 
