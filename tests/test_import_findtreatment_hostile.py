@@ -1,4 +1,4 @@
-"""import_findtreatment on hostile files: each odd row fails alone, nothing reaches the terminal raw.
+"""import_findtreatment on hostile files: each odd row fails alone, nothing raw to the terminal.
 
 Every file is made by the test and goes through the real management command.
 """

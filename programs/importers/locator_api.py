@@ -13,6 +13,7 @@ Only the standard library (``urllib``): one GET per page needs no HTTP client de
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -91,12 +92,14 @@ class Fetcher:
                     raise SyncError(f"the locator refused {url}: HTTP {exc.code}") from exc
                 problem = f"HTTP {exc.code}"
                 continue
-            except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as exc:
+            except (OSError, http.client.HTTPException) as exc:
+                # URLError and TimeoutError are OSErrors; IncompleteRead (a body cut short of
+                # its Content-Length) is an HTTPException.
                 reason = getattr(exc, "reason", exc)
                 problem = (
                     f"no answer within {self.timeout:g} s"
                     if isinstance(reason, TimeoutError)
-                    else f"connection failed ({visible(str(reason))})"
+                    else f"connection failed ({visible(str(reason) or type(reason).__name__)})"
                 )
                 continue
             try:
