@@ -842,11 +842,9 @@ def _apply_m2m(
 def _locked_listing(frid: str) -> Facility | None:
     """The facility with this frid, its row locked until the row's transaction ends.
 
-    The admin locks a facility the same way before saving it or one of its programs
-    (``programs.admin``), so both take the facility first and the listings stamp after:
-    an import and a curator on the same listing wait for each other instead of deadlocking,
-    and the import reads what the curator saved (``is_published`` included), not a copy from
-    before. SQLite ignores the lock; it lets one writer in at a time anyway.
+    The admin takes the same lock first (``Facility.lock_rows``), so an import and a curator on
+    the same listing wait for each other instead of deadlocking, and the import reads what the
+    curator saved (``is_published`` included), not a copy from before.
     """
     # Matched on the frid alone: a curator who took a listing over (changed its source) keeps
     # it, and the import neither touches it nor makes a second copy.

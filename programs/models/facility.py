@@ -137,6 +137,17 @@ class Facility(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("programs:list") + f"?facility={self.slug}"
 
+    @classmethod
+    def lock_rows(cls, pks) -> None:
+        """Lock these facilities' rows, in id order, until the transaction ends.
+
+        Every path that writes a listing takes its facility's lock first (the admin's saves and
+        bulk actions, the importer), before any write updates the listings stamp: a curator and
+        an import on one listing then wait for each other instead of deadlocking. SQLite has no
+        row locks (one writer at a time) and ignores this.
+        """
+        list(cls.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk"))
+
     @property
     def is_demo(self) -> bool:
         return self.source == Source.DEMO
