@@ -159,7 +159,8 @@ class FacilityAdmin(LoggedBulkActionsMixin, admin.ModelAdmin):
         ("Operation, payment and languages",
          {"fields": ["operation", "accreditations", "payment_types", "languages"]}),
         ("Where the facts came from",
-         {"fields": [("source", "source_id"), "last_verified", ("created_at", "updated_at")]}),
+         {"fields": [("source", "source_id"), "source_published_year", "last_verified",
+                     ("created_at", "updated_at")]}),
     ]  # fmt: skip
 
     def save_model(self, request, obj, form, change):

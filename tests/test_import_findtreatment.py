@@ -170,6 +170,29 @@ def test_imported_listings_are_published_and_dated_but_not_verified():
     assert Program.objects.published().count() == Program.objects.count() > 0
 
 
+def test_the_year_the_locator_published_the_facts_is_stored_and_shown(client, admin_client):
+    run("--source-year", "2019")
+    assert set(Facility.objects.values_list("source_published_year", flat=True)) == {2019}
+
+    run()  # a re-import that is not told the year keeps the one it was told before
+    region_ten = Facility.objects.get(source_id=REGION_TEN_IOP)
+    assert region_ten.source_published_year == 2019
+    program = region_ten.programs.get()
+    html = client.get(program.get_absolute_url()).content.decode()
+    assert "as published around 2019" in html
+    assert "Services in languages other than English" in html
+    assert REGION_TEN_IOP not in html
+    admin_page = admin_client.get(f"/admin/programs/facility/{region_ten.pk}/change/")
+    assert REGION_TEN_IOP in admin_page.content.decode()
+
+
+@pytest.mark.parametrize("year", ["1850", "soon"])
+def test_an_impossible_source_year_is_refused(year):
+    with pytest.raises(CommandError, match="source-year"):
+        run("--source-year", year)
+    assert not Facility.objects.exists()
+
+
 def test_facts_the_source_does_not_give_stay_not_reported():
     run()
 

@@ -153,6 +153,30 @@ class Facility(models.Model):
         return self.source == Source.DEMO
 
     @property
+    def is_from_locator(self) -> bool:
+        return self.source == Source.FINDTREATMENT
+
+    @property
+    def languages_label(self) -> str:
+        # The locator codes only languages other than English: its "Spanish" means services in
+        # Spanish as well, not "no English".
+        if self.is_from_locator:
+            return "Services in languages other than English"
+        return "Languages staff speak"
+
+    @property
+    def source_age(self) -> str:
+        """How old an imported listing's facts are, in words (empty for other sources)."""
+        if not self.is_from_locator:
+            return ""
+        if self.source_published_year:
+            return (
+                "From the national treatment locator, as published around "
+                f"{self.source_published_year}"
+            )
+        return "From the national treatment locator; when it published these facts is not known"
+
+    @property
     def address_lines(self) -> list[str]:
         lines = [line for line in (self.street1, self.street2) if line]
         lines.append(f"{self.city}, {self.state} {self.zip_code}")
