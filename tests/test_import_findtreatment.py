@@ -16,6 +16,7 @@ from programs.importers.findtreatment import RowError, parse_row
 from programs.models import (
     DualDiagnosis,
     Facility,
+    ImportChange,
     Language,
     LevelOfCare,
     Operation,
@@ -224,6 +225,39 @@ def test_values_with_no_place_in_the_model_are_counted_not_dropped():
     assert "SL: Services for the deaf and hard of hearing: 2 rows" in out
     assert "OT: Accepts clients on opioid medication: 3 rows" in out
     assert not Language.objects.filter(slug="asl", facilities__isnull=False).exists()
+
+
+def test_a_reimport_records_each_fact_it_changes_with_old_and_new_values(tmp_path):
+    run()
+    assert not ImportChange.objects.exists()  # a first import has no old values
+    rows = copy.deepcopy(raw_rows())
+    region_ten = next(row for row in rows if row["frid"] == REGION_TEN_IOP)
+    for service in region_ten["services"]:
+        if service["f2"] == "PAY":
+            service["f3"] = service["f3"].replace("Medicaid; ", "")
+        if service["f2"] == "TAP":
+            service["f3"] += "; Contingency management/motivational incentives"
+    region_ten["website"] = "https://example.org/region-ten"
+    path = write_rows(tmp_path, rows)
+
+    dry_out, _ = run("--dry-run", path=path)
+    assert not ImportChange.objects.exists()
+    out, _ = run(path=path)
+
+    facility = Facility.objects.get(source_id=REGION_TEN_IOP)
+    changes = {c.field: c for c in ImportChange.objects.filter(facility=facility)}
+    assert set(changes) == {"website", "payment_types", "modalities"}
+    assert changes["website"].new_value == "https://example.org/region-ten"
+    assert changes["website"].program is None
+    assert "Medicaid" in changes["payment_types"].old_value
+    assert "Medicaid" not in changes["payment_types"].new_value
+    assert changes["modalities"].program == facility.programs.get()
+    assert "Contingency management" in changes["modalities"].new_value
+    assert "Contingency management" not in changes["modalities"].old_value
+    assert all(c.reviewed_at is None for c in changes.values())
+    for text in (out, dry_out):
+        assert "Changed facts (old -> new):" in text
+        assert "website: http" in text
 
 
 def test_reimport_changes_nothing():
