@@ -174,6 +174,7 @@ def test_an_interrupted_sync_resumes_from_the_page_after_the_last_one_done(locat
 
     assert locator.pages_asked() == [3, 4]
     assert "Synced VA: 2 pages (resumed)." in out
+    assert "Not in this sync" not in out  # the first run's pages count as seen
     assert set(Facility.objects.values_list("source_id", flat=True)) == expected_frids()
     assert not checkpoint_file.exists()
 
@@ -198,6 +199,18 @@ def test_a_second_sync_records_and_summarises_a_changed_row(locator):
     assert change.reviewed_at is None
     region_ten.refresh_from_db()
     assert region_ten.phone == "434-555-0199"
+
+
+def test_a_listing_the_locator_no_longer_has_is_named_and_left_alone(locator):
+    sync("--state", "VA")
+    locator.rows[STATE_IDS["VA"]] = [r for r in raw_rows() if r["frid"] != REGION_TEN_IOP]
+
+    out, _ = sync("--state", "VA")
+
+    region_ten = Facility.objects.get(source_id=REGION_TEN_IOP)
+    assert "Not in this sync, left as they are (check whether they closed): 1 listings" in out
+    assert f"  {region_ten.name} (Charlottesville, VA)" in out
+    assert region_ten.is_published
 
 
 def test_a_dry_run_sync_writes_nothing_and_leaves_no_checkpoint(locator, settings):

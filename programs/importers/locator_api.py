@@ -196,6 +196,7 @@ def sync(
         states = state_of_play["states"]
         page_size = state_of_play["page_size"]
         run.rows_done = state_of_play["rows_done"]
+        run.seen = dict(state_of_play["seen"])
     else:
         state_of_play = {
             "version": CHECKPOINT_VERSION,
@@ -203,6 +204,7 @@ def sync(
             "states": states,
             "page_size": page_size,
             "rows_done": 0,
+            "seen": {},
             "next_page": {},
         }
     pages = 0
@@ -221,6 +223,7 @@ def sync(
             page = page + 1 if page < total_pages and rows else 0
             state_of_play["next_page"][state] = page
             state_of_play["rows_done"] = run.rows_done
+            state_of_play["seen"] = run.seen
             if not dry_run:
                 checkpoint.save(state_of_play)
     if not dry_run:
@@ -239,6 +242,19 @@ def _total_pages(data, page: int, rows: list) -> int:
         # Without a page count, go on while pages have rows.
         return page + 1 if rows else page
     return min(value, 10_000)
+
+
+def not_seen(states: list[str], seen) -> list[Facility]:
+    """Locator listings in these states that a finished sync did not meet.
+
+    The locator may have dropped them (closed, or no longer listed), or a page may have been
+    short. They are left as they are, for a person to check; the summary names them.
+    """
+    return list(
+        Facility.objects.filter(source=Source.FINDTREATMENT, state__in=states)
+        .exclude(source_id__in=list(seen))
+        .order_by("name")
+    )
 
 
 def changed_since(started_at: datetime):

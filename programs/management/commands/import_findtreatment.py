@@ -18,7 +18,14 @@ from programs.importers.findtreatment import (
     read_rows,
     visible,
 )
-from programs.importers.locator_api import STATE_IDS, Checkpoint, Fetcher, SyncError, sync
+from programs.importers.locator_api import (
+    STATE_IDS,
+    Checkpoint,
+    Fetcher,
+    SyncError,
+    not_seen,
+    sync,
+)
 from programs.importers.locator_api import changed_since as sync_changes
 
 CHANGES_LISTED = 50
@@ -163,6 +170,14 @@ class Command(BaseCommand):
             self.changes(
                 [(c.facility.name, c.program, c.field, c.old_value, c.new_value) for c in changes]
             )
+        gone = not_seen(result.states, run.seen)
+        if gone:
+            self.stdout.write(
+                f"Not in this sync, left as they are (check whether they closed): {len(gone)} "
+                "listings from the locator in these states:"
+            )
+            for facility in gone[:CHANGES_LISTED]:
+                self.write(self.stdout, f"  {facility.name} ({facility.city}, {facility.state})")
         self.fail_if_rows_failed(report)
 
     def write(self, stream, line: str = "") -> None:
