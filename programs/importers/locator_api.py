@@ -192,6 +192,8 @@ def sync(
     state_of_play = checkpoint.load() if resume and not dry_run else None
     if resume and not dry_run and state_of_play is None:
         raise SyncError(f"nothing to resume: no checkpoint at {checkpoint.path}")
+    if not resume and not dry_run and checkpoint.path.exists():
+        log(f"An interrupted sync left {checkpoint.path}; starting over (--resume goes on).")
     if state_of_play:
         states = state_of_play["states"]
         page_size = state_of_play["page_size"]
