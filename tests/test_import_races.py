@@ -11,7 +11,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
@@ -154,6 +154,29 @@ def test_a_curator_saving_a_listing_the_import_is_about_to_write_is_not_a_deadlo
     assert str(region_ten.last_verified) == "2026-11-30"  # the curator's edit
     assert region_ten.phone == "434-555-0177"  # and the import's, written after it
     assert Facility.objects.get(source_id=EMPOWERING_FAMILIES).phone == "434-555-0166"
+
+
+def test_a_row_that_meets_a_deadlock_is_tried_again(tmp_path, monkeypatch):
+    original = findtreatment._write_row
+    calls = []
+
+    def deadlock_once(parsed, *args):
+        calls.append(parsed.frid)
+        if parsed.frid == REGION_TEN_IOP and calls.count(REGION_TEN_IOP) == 1:
+            Facility.objects.filter(source_id=EMPOWERING_FAMILIES).update(phone="written")
+            cause = type("DeadlockDetected", (Exception,), {"sqlstate": "40P01"})()
+            raise OperationalError("deadlock detected") from cause
+        return original(parsed, *args)
+
+    monkeypatch.setattr(findtreatment, "_write_row", deadlock_once)
+
+    out, _ = run()
+
+    assert calls.count(REGION_TEN_IOP) == 2
+    assert "0 failed" in out
+    assert Facility.objects.filter(source_id=REGION_TEN_IOP).exists()
+    # What the failed try wrote was rolled back with it.
+    assert not Facility.objects.filter(phone="written").exists()
 
 
 def test_the_import_is_not_blocked_by_curators_on_other_listings(tmp_path, monkeypatch, admin_user):

@@ -25,6 +25,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -850,7 +851,7 @@ def _locked_listing(frid: str) -> Facility | None:
     # it, and the import neither touches it nor makes a second copy.
     # (Naming every source and excluding "" lets the database use the unique source-id index.)
     return (
-        Facility.objects.select_for_update(of=("self",))
+        Facility.objects.select_for_update()
         .filter(source__in=Source.values, source_id=frid)
         .exclude(source_id="")
         .order_by("pk")
@@ -1026,7 +1027,9 @@ class ImportRun:
         batch = _batch_size()
         first = self.rows_done
         for start in range(0, len(rows), batch):
-            with transaction.atomic():
+            # A row on its own is its own transaction (the atomic block in _import_one), so
+            # that a deadlock can be retried; rows in a batch are savepoints in one transaction.
+            with transaction.atomic() if batch > 1 else nullcontext():
                 for offset in range(start, min(start + batch, len(rows))):
                     number = first + offset + 1
                     if progress and number % PROGRESS_EVERY == 0:
