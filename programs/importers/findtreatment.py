@@ -412,9 +412,9 @@ class RowError(Exception):
 
 
 # The whole file is parsed in memory (the standard library has no streaming JSON parser), which
-# takes about ten times the file's size. The national locator, 23,000 facilities, is about 75 MB
-# of JSON; past this limit the file is refused with a message rather than exhausting memory.
-MAX_FILE_MB = 200
+# takes four to five times the file's size: 23,100 locator rows, the national size, are 65 MB of
+# JSON and took 290 MB. Past this limit a file is refused with a message, not read.
+MAX_FILE_MB = 100
 
 
 def parse_json(text: str | bytes, what: str):
