@@ -14,6 +14,7 @@ from .choices import (
     Weekday,
 )
 from .facility import US_STATES, Facility
+from .imports import ImportChange
 from .lookups import (
     Accreditation,
     Condition,
@@ -47,6 +48,7 @@ __all__ = [
     "Facility",
     "Format",
     "GroupTopic",
+    "ImportChange",
     "Language",
     "LevelOfCare",
     "ListingsVersion",
