@@ -196,3 +196,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Syncing from the national treatment locator (`import_findtreatment --api`, see README).
+FINDTREATMENT_API_URL = os.environ.get(
+    "FINDTREATMENT_API_URL", "https://findtreatment.gov/locator/exportsAsJson/v2"
+)
+FINDTREATMENT_API_PAGE_SIZE = env_int("FINDTREATMENT_API_PAGE_SIZE", 500)
+# Seconds to wait for one page; tries per page (5xx, timeouts, cut pages); seconds between
+# pages (politeness) and before the first retry (doubled for each further retry).
+FINDTREATMENT_API_TIMEOUT = float(os.environ.get("FINDTREATMENT_API_TIMEOUT", "60"))
+FINDTREATMENT_API_TRIES = env_int("FINDTREATMENT_API_TRIES", 5)
+FINDTREATMENT_API_DELAY = float(os.environ.get("FINDTREATMENT_API_DELAY", "1"))
+FINDTREATMENT_API_BACKOFF = float(os.environ.get("FINDTREATMENT_API_BACKOFF", "2"))
+# Where an interrupted sync records how far it got (`--resume` goes on from there).
+FINDTREATMENT_CHECKPOINT = os.environ.get(
+    "FINDTREATMENT_CHECKPOINT", str(BASE_DIR / "var" / "findtreatment-sync.json")
+)

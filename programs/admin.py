@@ -73,6 +73,9 @@ class LoggedBulkActionsMixin:
             changes_made = changes
         # One transaction: the rows change together with their history, or not at all.
         with transaction.atomic():
+            Facility.lock_rows(
+                queryset.values("pk") if model is Facility else queryset.values("facility_id")
+            )
             to_change = list(model.objects.filter(pk__in=queryset.values("pk")).exclude(**changes))
             model.objects.filter(pk__in=[obj.pk for obj in to_change]).update(**changes_made)
             for obj in to_change:
@@ -158,8 +161,14 @@ class FacilityAdmin(LoggedBulkActionsMixin, admin.ModelAdmin):
         ("Operation, payment and languages",
          {"fields": ["operation", "accreditations", "payment_types", "languages"]}),
         ("Where the facts came from",
-         {"fields": [("source", "source_id"), "last_verified", ("created_at", "updated_at")]}),
+         {"fields": [("source", "source_id"), "source_published_year", "last_verified",
+                     ("created_at", "updated_at")]}),
     ]  # fmt: skip
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            Facility.lock_rows([obj.pk])  # before any write: see Facility.lock_rows
+        super().save_model(request, obj, form, change)
 
     @admin.action(description="Mark selected facilities as verified today", permissions=["change"])
     def mark_verified_today(self, request, queryset):
@@ -245,6 +254,11 @@ class ProgramAdmin(LoggedBulkActionsMixin, admin.ModelAdmin):
     @admin.display(description="days")
     def schedule_days_display(self, obj):
         return ", ".join(obj.schedule_days) or "Not reported"
+
+    def save_model(self, request, obj, form, change):
+        # The program's facility (and the one it moves from) first: see Facility.lock_rows.
+        Facility.lock_rows({obj.facility_id, form.initial.get("facility")} - {None})
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

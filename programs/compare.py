@@ -13,13 +13,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from programs.models import (
-    Availability,
-    DualDiagnosis,
-    ModalityKind,
-    Source,
-)
-from programs.wording import sessions_text
+from programs import facts
+from programs.models import Source
 
 MIN_PROGRAMS = 2
 MAX_PROGRAMS = 4
@@ -38,6 +33,7 @@ class Selection:
     slugs: list[str]
     near: str = ""
     only_differences: bool = False
+    search: str = ""  # the results page's query string this comparison came from
     problem: str = ""
     status: int = 200
     # A corrected comparison to offer when the request has a problem (a URL, or "").
@@ -54,6 +50,8 @@ class Selection:
             params.append(("near", near))
         if overrides.get("only_differences", self.only_differences):
             params.append(("diff", "1"))
+        if self.search:
+            params.append(("search", self.search))
         query = urlencode(params)
         return reverse("programs:compare") + (f"?{query}" if query else "")
 
@@ -76,6 +74,7 @@ def read_selection(query) -> Selection:
         slugs=slugs,
         near=query.get("near", "").strip()[:100],
         only_differences=query.get("diff") == "1",
+        search=query.get("search", "")[:2000],
     )
     bad = [slug for slug in slugs if not SLUG_RE.match(slug) or len(slug) > 220]
     unique = list(dict.fromkeys(slugs))
@@ -186,28 +185,6 @@ def count_differences(groups: list[RowGroup]) -> int:
     return sum(row.differs for group in groups for row in group.rows)
 
 
-def _listed(items) -> str | None:
-    """A list fact: its names joined, or None (not reported) when the list is empty."""
-    names = [str(item) for item in items]
-    return ", ".join(names) if names else None
-
-
-def _best_availability(roles) -> str | None:
-    availabilities = {role.availability for role in roles}
-    if Availability.ON_SITE in availabilities:
-        return Availability.ON_SITE.label
-    if Availability.REFERRAL in availabilities:
-        return Availability.REFERRAL.label
-    return None
-
-
-def _modalities_of_kind(program, kind: str) -> str | None:
-    modalities = list(program.modalities.all())
-    if not modalities:
-        return None
-    return _listed(m for m in modalities if m.kind == kind) or "None listed"
-
-
 def _verified(facility) -> str:
     if facility.last_verified is None:
         return "Not yet checked by a person"
@@ -216,131 +193,46 @@ def _verified(facility) -> str:
     )
 
 
-def build_rows(programs, conditions, distances: dict | None = None) -> list[RowGroup]:
+def _cell(value):
+    """A registry value as one comparison cell: lists joined, so cells can be compared."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return value
+
+
+def build_rows(programs, conditions, distances: dict | None = None, criteria=()) -> list[RowGroup]:
     """Groups of rows comparing ``programs`` on the four criteria, then the other facts.
 
-    ``conditions`` is every co-occurring condition to show a row for; ``distances`` maps
-    program id to miles (or None when unknown) and adds a distance row.
+    The rows are the facts of ``programs.facts`` meant for the comparison, in registry order,
+    plus one row per co-occurring condition in ``conditions``; ``distances`` maps program id
+    to miles (or None when unknown) and adds a distance row after the town. ``criteria``,
+    the search's chosen criteria (answered with ``fit.answer()``), come first.
     """
-
-    def cells(fact):
-        return [fact(program) for program in programs]
-
-    def hours(p):
-        return f"{float(p.hours_per_week):g} hours" if p.hours_per_week is not None else None
-
-    def length(p):
-        return f"{p.typical_length_weeks} weeks" if p.typical_length_weeks else None
-
-    def roles(p, test):
-        return [role for role in p.staff_roles.all() if test(role.credential)]
-
-    where = RowGroup("Where and when")
-    where.add("Level of care", cells(lambda p: p.get_level_of_care_display()))
-    where.add("Town", cells(lambda p: f"{p.facility.city}, {p.facility.state}"))
-    if distances is not None:
-        where.add(
-            "Distance",
-            cells(
-                lambda p: (
+    asked = RowGroup("What you asked")
+    for chosen in criteria:
+        answers = {1: True, 0: False, None: None}
+        asked.add(chosen.label, [answers[getattr(p, chosen.alias, None)] for p in programs])
+    groups = {group: RowGroup(group.title) for group in facts.GROUPS}
+    for fact in facts.compare_facts():
+        group = groups[fact.group]
+        group.add(fact.label, [_cell(fact.value(p)) for p in programs], help=fact.help)
+        if fact.key == "town" and distances is not None:
+            group.add(
+                "Distance",
+                [
                     f"{distances[p.pk]:g} miles"
                     if distances.get(p.pk) is not None
                     else "Unknown (no map location)"
-                )
-            ),
-            help="Straight-line distance from the place you searched.",
-        )
-    where.add("Format", cells(lambda p: p.get_format_display() if p.format else None))
-    where.add("Schedule", cells(lambda p: sessions_text(p.sessions.all()) or None))
-    where.add("Hours per week", cells(hours))
-    where.add("Evening sessions", cells(lambda p: p.has_evening), help="Starting at 4 pm or later.")
-    where.add("Weekend sessions", cells(lambda p: p.has_weekend))
-    where.add("Typical length", cells(length))
-
-    staff = RowGroup("Who treats you")
-    staff.add(
-        "Psychiatrist or other physician",
-        cells(lambda p: _best_availability(roles(p, lambda c: c.is_physician))),
-    )
-    staff.add(
-        "Someone who can prescribe",
-        cells(lambda p: _best_availability(roles(p, lambda c: c.is_prescriber))),
-        help="A physician, nurse practitioner or physician assistant.",
-    )
-    staff.add(
-        "Licensed therapists",
-        cells(
-            lambda p: _listed(
-                f"{role.credential} ({role.get_availability_display().lower()})"
-                for role in roles(p, lambda c: c.is_licensed_therapist)
+                    for p in programs
+                ],
+                help="Straight-line distance from the place you searched.",
             )
-        ),
-    )
-    staff.add("Individual therapy", cells(lambda p: p.individual_therapy))
-    staff.add(
-        "Who leads groups",
-        cells(lambda p: _listed(r.credential for r in p.staff_roles.all() if r.leads_groups)),
-    )
-    staff.add(
-        "Largest group",
-        cells(lambda p: f"{p.group_size_max} people" if p.group_size_max else None),
-    )
-
-    approach = RowGroup("How they treat")
-    for kind in ModalityKind:
-        approach.add(kind.label, cells(lambda p, kind=kind: _modalities_of_kind(p, kind)))
-    approach.add("Medication for addiction treatment", cells(lambda p: p.offers_mat))
-    approach.add("Medications offered", cells(lambda p: _listed(p.medications.all())))
-    approach.add("Group topics", cells(lambda p: _listed(p.group_topics.all())))
-    approach.add("Family program", cells(lambda p: p.family_program))
-    approach.add("Aftercare planning", cells(lambda p: p.aftercare_planning))
-
-    co_occurring = RowGroup("Care for co-occurring mental-health conditions")
-    co_occurring.add(
-        "Overall",
-        cells(lambda p: DualDiagnosis(p.dual_diagnosis).label if p.dual_diagnosis else None),
-    )
-    co_occurring.add("Psychiatric evaluation", cells(lambda p: p.psychiatric_evaluation))
-    co_occurring.add("Psychiatric medication management", cells(lambda p: p.medication_management))
     for condition in conditions:
-        co_occurring.add(condition.name, cells(lambda p, c=condition: p.condition_support_label(c)))
-
-    payment = RowGroup("Payment")
-    payment.add("Accepted", cells(lambda p: _listed(p.facility.payment_types.all())))
-
-    people = RowGroup("Who is served")
-    people.add("Program is for", cells(lambda p: _listed(p.populations.all())))
-
-    languages = RowGroup("Languages")
-    languages.add("Staff speak", cells(lambda p: _listed(p.facility.languages.all())))
-
-    licensing = RowGroup("Licensing and accreditation")
-    licensing.add(
-        "Licenses and accreditation", cells(lambda p: _listed(p.facility.accreditations.all()))
-    )
-    licensing.add(
-        "Run by",
-        cells(lambda p: p.facility.get_operation_display() if p.facility.operation else None),
-    )
-
-    rules = RowGroup("Rules and admission")
-    rules.add("Drug and alcohol testing", cells(lambda p: p.drug_testing))
-    rules.add("Taking new clients", cells(lambda p: p.accepting_display or None))
-    rules.add("Typical wait for a first appointment", cells(lambda p: p.wait_display or None))
+        groups[facts.CO_OCCURRING].add(
+            condition.name, [p.condition_support_label(condition) for p in programs]
+        )
 
     trust = RowGroup("Where these facts come from")
-    trust.add("Source", cells(lambda p: Source(p.facility.source).label))
-    trust.add("Last checked by a person", cells(lambda p: _verified(p.facility)))
-
-    return [
-        where,
-        staff,
-        approach,
-        co_occurring,
-        payment,
-        people,
-        languages,
-        licensing,
-        rules,
-        trust,
-    ]
+    trust.add("Source", [Source(p.facility.source).label for p in programs])
+    trust.add("Last checked by a person", [_verified(p.facility) for p in programs])
+    return [*([asked] if criteria else []), *groups.values(), trust]

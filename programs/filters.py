@@ -18,20 +18,17 @@ import django_filters
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Q
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import QueryDict
-from django.utils import timezone
+from django.urls import reverse
 from django_filters import fields as filter_fields
 
-from programs import geo
-from programs.availability import accepting_recently
+from programs import fit, geo
 from programs.models import (
     US_STATES,
     Accreditation,
-    Availability,
     Condition,
-    ConditionSupport,
-    ConditionSupportLevel,
     Credential,
     Facility,
     Format,
@@ -39,11 +36,9 @@ from programs.models import (
     LevelOfCare,
     Medication,
     Modality,
-    ModalityKind,
     PaymentType,
     Population,
     Program,
-    StaffRole,
 )
 from programs.models.choices import WEEKDAY_ABBR
 from programs.models.loading import load_lookup_tables
@@ -201,38 +196,40 @@ class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
 
 
 class CheckFilter(django_filters.Filter):
-    """A checkbox (``?evening=1``): ticked keeps programs matching ``condition``; unticked
-    does not filter at all (it never means "programs without")."""
+    """A checkbox (``?evening=1``). Every checkbox of the search is a criterion that ranks and
+    groups programs (``programs/fit.py``) rather than hiding them, so it filters nothing here;
+    unticked never means "programs without"."""
 
     field_class = forms.BooleanField
 
-    def __init__(self, condition: Q, *args, **kwargs):
-        self.condition = condition
+    def __init__(self, *args, **kwargs):
         # Ticked sends "?evening=1" rather than the browser's default "on".
         kwargs.setdefault("widget", forms.CheckboxInput(attrs={"value": "1"}))
+        kwargs.setdefault("method", "filter_nothing")
         super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        # A callable condition is built per request (one that depends on today's date).
-        return qs.filter(self.condition() if callable(self.condition) else self.condition)
-
-
-def _has_staff(**credential) -> Q:
-    return Q(Exists(StaffRole.objects.filter(program=OuterRef("pk"), **credential)))
-
-
-def _has_modality_kind(kind: str) -> Q:
-    return Q(
-        Exists(Modality.objects.filter(programs=OuterRef("pk"), kind=kind)),
-    )
 
 
 class SearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        # A must-have is a criterion the family chose: one not chosen is a question we cannot
+        # read (and a hand-edited link), not something to ignore silently.
+        unchosen = [
+            name for name in cleaned.get("must") or () if not fit.is_chosen(cleaned.get(name))
+        ]
+        if unchosen and "must" in self.fields:
+            labels = dict(self.fields["must"].choices)
+            self.add_error(
+                "must",
+                "A must-have needs its filter chosen first: "
+                + ", ".join(str(labels[name]) for name in unchosen)
+                + ".",
+            )
+        return cleaned
 
 
 class LookupTables:
@@ -287,13 +284,13 @@ class ProgramFilter(django_filters.FilterSet):
     )
 
     # Schedule
-    evening = CheckFilter(Q(has_evening=True), label="Evening sessions (start 4 pm or later)")
-    weekend = CheckFilter(Q(has_weekend=True), label="Weekend sessions")
+    evening = CheckFilter(label="Evening sessions (start 4 pm or later)")
+    weekend = CheckFilter(label="Weekend sessions")
     days = django_filters.MultipleChoiceFilter(
         distinct=False,
         label="Days you can attend",
         choices=DAY_CHOICES,
-        method="filter_days",
+        method="filter_nothing",
         widget=forms.CheckboxSelectMultiple,
         help_text="Shows programs whose sessions all fall on these days.",
     )
@@ -324,20 +321,16 @@ class ProgramFilter(django_filters.FilterSet):
 
     # Staff
     physician = CheckFilter(
-        _has_staff(credential__is_physician=True, availability=Availability.ON_SITE),
         label="Psychiatrist or physician on site",
     )
     prescriber = CheckFilter(
-        _has_staff(credential__is_prescriber=True),
         label="Someone who can prescribe (on site or by referral)",
     )
-    therapist = CheckFilter(
-        Q(individual_therapy=True), label="Individual therapy with a licensed therapist"
-    )
+    therapist = CheckFilter(label="Individual therapy with a licensed therapist")
     leader = SlugMultipleChoiceFilter(
         label="Groups led by",
         queryset=Credential.objects.all(),
-        method="filter_leader",
+        method="filter_nothing",
         help_text="Programs where at least one of these leads groups.",
     )
 
@@ -345,10 +338,10 @@ class ProgramFilter(django_filters.FilterSet):
     modality = SlugMultipleChoiceFilter(
         label="Treatment approaches",
         queryset=Modality.objects.all(),
-        method="filter_modality",
+        method="filter_nothing",
         help_text="Programs that offer every approach you tick.",
     )
-    mat = CheckFilter(Q(offers_mat=True), label="Offers medication for addiction treatment (MAT)")
+    mat = CheckFilter(label="Offers medication for addiction treatment (MAT)")
     medication = SlugChoiceFilter(
         label="Medication",
         field_name="medications",
@@ -356,11 +349,9 @@ class ProgramFilter(django_filters.FilterSet):
         empty_label="Any medication",
     )
     holistic = CheckFilter(
-        _has_modality_kind(ModalityKind.HOLISTIC),
         label="Holistic options (yoga, meditation, art...)",
     )
     mutual_help = CheckFilter(
-        _has_modality_kind(ModalityKind.MUTUAL_HELP),
         label="12-step or other mutual-help groups",
     )
 
@@ -368,14 +359,14 @@ class ProgramFilter(django_filters.FilterSet):
     condition = SlugMultipleChoiceFilter(
         label="Treats on site",
         queryset=Condition.objects.all(),
-        method="filter_condition",
+        method="filter_nothing",
         help_text="Programs that treat every condition you tick on site, not by referral.",
     )
     dual = django_filters.ChoiceFilter(
         label="Care for mental health alongside addiction",
         choices=DUAL_CHOICES,
         empty_label="Any",
-        method="filter_dual",
+        method="filter_nothing",
     )
 
     # Payment, who is served, language, accreditation, admission
@@ -403,16 +394,23 @@ class ProgramFilter(django_filters.FilterSet):
         queryset=Accreditation.objects.all(),
         empty_label="Any",
     )
-    accepting = CheckFilter(
-        lambda: accepting_recently(timezone.localdate()),
-        label="Accepting new clients (confirmed in the last 30 days)",
-    )
+    accepting = CheckFilter(label="Accepting new clients (confirmed in the last 30 days)")
     facility = SlugChoiceFilter(
         label="Facility",
         field_name="facility",
         queryset=Facility.objects.filter(is_published=True),
         widget=forms.HiddenInput,
     )
+
+    # Ranking by fit (programs/fit.py): criteria that must be reported and met, and whether
+    # to list the programs that contradict a criterion too.
+    must = django_filters.MultipleChoiceFilter(
+        label="Must have",
+        choices=[(criterion.param, criterion.param) for criterion in fit.CRITERIA],
+        method="filter_nothing",
+        widget=forms.MultipleHiddenInput,
+    )
+    nofit = CheckFilter(label="Also list programs that do not fit")
 
     sort = django_filters.ChoiceFilter(
         label="Sort by", choices=SORT_CHOICES, empty_label=None, method="filter_nothing"
@@ -461,49 +459,6 @@ class ProgramFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         return queryset.search(value)
 
-    def filter_days(self, queryset, name, value):
-        # Every session must fall on a chosen day (a program's tracks are parts of one weekly
-        # schedule; alternative schedules are listed as separate programs). No reported
-        # schedule is not a match.
-        chosen = 0
-        for day in value:
-            chosen |= 1 << WEEKDAY_ABBR.index(day.capitalize())
-        return queryset.alias(days_outside=F("days_mask").bitand(0b1111111 & ~chosen)).filter(
-            days_outside=0, days_mask__gt=0
-        )
-
-    def filter_leader(self, queryset, name, credentials):
-        # An empty selection arrives as an empty queryset, which django-filter does not skip.
-        if not credentials:
-            return queryset
-        return queryset.filter(
-            _has_staff(credential__in=list(credentials), leads_groups=True),
-        )
-
-    def filter_modality(self, queryset, name, modalities):
-        through = Program.modalities.through
-        for modality in modalities:
-            queryset = queryset.filter(
-                Exists(through.objects.filter(program=OuterRef("pk"), modality=modality))
-            )
-        return queryset
-
-    def filter_condition(self, queryset, name, conditions):
-        for condition in conditions:
-            queryset = queryset.filter(
-                Exists(
-                    ConditionSupport.objects.filter(
-                        program=OuterRef("pk"),
-                        condition=condition,
-                        support=ConditionSupportLevel.ON_SITE,
-                    )
-                )
-            )
-        return queryset
-
-    def filter_dual(self, queryset, name, value):
-        return queryset.filter(dual_diagnosis__gte=int(value))
-
     # --- Sorting ------------------------------------------------------------------------
 
     def filter_queryset(self, queryset):
@@ -511,7 +466,9 @@ class ProgramFilter(django_filters.FilterSet):
             # Never show results for a question we did not understand.
             return queryset.none()
         queryset = self._apply(queryset, self.form.cleaned_data)
-        return queryset.order_by(*_ORDERINGS[self.sort_key])
+        # Programs that match more of what the family asked come first; nothing else ranks.
+        by_fit = ("fit_group", F("fit_met").desc()) if self.criteria else ()
+        return queryset.order_by(*by_fit, *_ORDERINGS[self.sort_key])
 
     def _apply(self, queryset, cleaned: dict):
         """Every filter applied with these cleaned values: the form's own, or a variation of
@@ -521,11 +478,48 @@ class ProgramFilter(django_filters.FilterSet):
             "level": default_levels(cleaned.get("level"), cleaned.get("facility")),
         }
         for name, value in cleaned.items():
+            if name in fit.BY_PARAM:
+                continue  # a criterion ranks and groups programs; it does not hide them
             if name == "near":
                 queryset = self._near(queryset, value, cleaned.get("radius")) if value else queryset
             else:
                 queryset = self.filters[name].filter(queryset, value)
+        chosen = fit.chosen_criteria(cleaned, cleaned.get("must") or [])
+        queryset = fit.annotate(queryset, chosen)
+        if chosen and not cleaned.get("nofit"):
+            queryset = queryset.filter(fit_fails=0)
         return queryset
+
+    @property
+    def criteria(self) -> list[fit.Chosen]:
+        """The criteria this search chose (empty when it chose none or could not be read)."""
+        if not self.form.is_valid():
+            return []
+        cleaned = self.form.cleaned_data
+        return fit.chosen_criteria(cleaned, cleaned.get("must") or [])
+
+    def paginator(self, per_page: int) -> Paginator:
+        """Pages of ``qs``; with criteria, its count comes from ``fit_counts()`` (one query
+        fewer than counting the grouped rows again)."""
+        paginator = Paginator(self.qs, per_page)
+        counts = self.fit_counts()
+        if counts is not None:
+            paginator.count = counts.listed + (counts.does_not_fit if self.shows_misfits else 0)
+        return paginator
+
+    @property
+    def shows_misfits(self) -> bool:
+        return bool(self.form.is_valid() and self.form.cleaned_data.get("nofit"))
+
+    def fit_counts(self) -> "fit.Counts | None":
+        """How many programs match, might fit and do not fit, and why: one query."""
+        if not hasattr(self, "_fit_counts"):
+            chosen = self.criteria
+            self._fit_counts = None
+            if chosen:
+                cleaned = {**self.form.cleaned_data, "nofit": True}
+                self._fit_counts = fit.count(self._apply(self.queryset, cleaned), chosen)
+        return self._fit_counts
 
     @property
     def sort_key(self) -> str:
@@ -564,7 +558,7 @@ class ProgramFilter(django_filters.FilterSet):
         cleaned = getattr(self.form, "cleaned_data", {})
         chips = []
         for name in self.filters:
-            if name in ("radius", "sort") or not self.params.getlist(name):
+            if name in ("radius", "sort", "must", "nofit") or not self.params.getlist(name):
                 continue
             if name == "level" and self.params.getlist(name) == DEFAULT_LEVELS:
                 continue
@@ -620,6 +614,9 @@ class ProgramFilter(django_filters.FilterSet):
             params.pop(name, None)
         else:
             params.setlist(name, [v for v in params.getlist(name) if v != value])
+        if not params.getlist(name):
+            # A must-have goes with its criterion: alone it would be a question we cannot read.
+            params.setlist("must", [v for v in params.getlist("must") if v != name])
         return params.urlencode()
 
     def relaxations(self) -> list["Relaxation"]:
@@ -635,9 +632,22 @@ class ProgramFilter(django_filters.FilterSet):
             return []
         cleaned = self.form.cleaned_data
         widest = RADIUS_CHOICES[-1][0]
+        counts = self.fit_counts()
         found = []
         for chip in self.active_filters():
             relaxed = dict(cleaned)
+            if counts is not None and chip.name in fit.BY_PARAM:
+                # Dropping a criterion lists the programs that contradict only it: known from
+                # the one query that counted the groups, so no count of its own.
+                only = sum(
+                    misfit.only
+                    for misfit in counts.misfits
+                    if misfit.chosen.criterion.param == chip.name
+                    and misfit.chosen.value_key in (None, chip.value)
+                )
+                text = f"Remove \u201c{chip.label}\u201d"
+                found.append(Relaxation(text, chip.query, counts.listed + only))
+                continue
             if chip.name == "near" and (cleaned.get("radius") or DEFAULT_RADIUS) != widest:
                 relaxed["radius"] = widest
                 text, query = f"Search within {widest} miles instead", self._with("radius", widest)
@@ -713,3 +723,30 @@ def _with_defaults(params: QueryDict) -> QueryDict:
     if levels := default_levels(data.getlist("level"), data.get("facility")):
         data.setlist("level", levels)
     return data
+
+
+SEARCH_LINK_PARAM = "search"
+SEARCH_LINK_MAX = 2000
+
+
+@dataclass(frozen=True)
+class SearchLink:
+    """The results page a program page or a comparison was reached from (``?search=...``,
+    the results page's own query string), so they can mark its criteria and lead back."""
+
+    query: str
+    criteria: list
+
+    @property
+    def results_url(self) -> str:
+        return reverse("programs:list") + (f"?{self.query}" if self.query else "")
+
+
+def search_link(params) -> SearchLink | None:
+    """Read ``search`` from a program page's or comparison's query string. A search we cannot
+    read marks no criteria (its link back still shows the family what went wrong)."""
+    query = params.get(SEARCH_LINK_PARAM, "")[:SEARCH_LINK_MAX]
+    if not query:
+        return None
+    search = ProgramFilter(QueryDict(query), queryset=Program.objects.none())
+    return SearchLink(query, search.criteria if search.is_valid() else [])

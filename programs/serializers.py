@@ -1,49 +1,19 @@
 """Programs as plain data, for the JSON API and the CSV export.
 
 One function per shape: ``facility_data`` and ``program_data`` (JSON-ready dicts), and
-``csv_row`` (one spreadsheet row, built from ``program_data``). Every function reads only what
-``ProgramQuerySet.with_detail_data()`` loaded, so it costs no queries.
+``csv_row`` (one spreadsheet row). The facts themselves, their API keys and CSV columns, come
+from the registry in ``programs/facts.py``; this module adds who and where a program is. Every
+function reads only what ``ProgramQuerySet.with_detail_data()`` loaded, so it costs no queries.
 
 Unknown is not "no": a fact that was not reported is ``None`` (JSON ``null``), never ``False``;
 a list fact with no entries is also ``None``, because an empty list means "not reported" in our
 model (see the README). In CSV both become the cell "Not reported".
 """
 
-from programs.models import (
-    Availability,
-    ConditionSupportLevel,
-    DualDiagnosis,
-    Facility,
-    Format,
-    LevelOfCare,
-    Operation,
-    Program,
-    Source,
-    Weekday,
-)
+from programs import facts, fit
+from programs.models import Facility, Program, Source
 
 CSV_NOT_REPORTED = "Not reported"
-
-
-def _choice(value, choices) -> dict | None:
-    """``{"code", "label"}`` for a choice, None when not reported. (Faster than Django's
-    ``get_FOO_display()``, which rebuilds the choice list on every call.)"""
-    if value in ("", None):
-        return None
-    try:
-        label = choices(value).label
-    except ValueError:  # a value outside the choices (no constraint forbids it): show it as is
-        label = value
-    return {"code": value, "label": str(label)}
-
-
-def _lookups(manager) -> list[dict] | None:
-    rows = [{"slug": row.slug, "name": row.name} for row in manager.all()]
-    return rows or None
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _text(value: str) -> str | None:
@@ -51,6 +21,7 @@ def _text(value: str) -> str | None:
 
 
 def facility_data(facility: Facility) -> dict:
+    """The facility's identity, contact and source; its facts come from the registry."""
     return {
         "slug": facility.slug,
         "name": facility.name,
@@ -66,11 +37,7 @@ def facility_data(facility: Facility) -> dict:
         "phone": _text(facility.phone),
         "intake_phone": _text(facility.intake_phone),
         "website": _text(facility.website),
-        "operation": _choice(facility.operation, Operation),
-        "payment_types": _lookups(facility.payment_types),
-        "languages": _lookups(facility.languages),
-        "accreditations": _lookups(facility.accreditations),
-        "source": _choice(facility.source, Source),
+        "source": facts.choice_data(facility.source, Source),
         "is_demo": facility.is_demo,
         "last_verified": facility.last_verified.isoformat() if facility.last_verified else None,
         "source_imported_at": (
@@ -79,79 +46,28 @@ def facility_data(facility: Facility) -> dict:
     }
 
 
-def program_data(program: Program, *, base_url: str = "") -> dict:
+def program_data(program: Program, *, base_url: str = "", criteria=()) -> dict:
     """Everything we know about a program and its facility. ``base_url`` makes the page
-    address absolute (``request.build_absolute_uri("/")`` without the trailing slash)."""
-    sessions = [
-        {
-            "weekday": Weekday(session.weekday).label,
-            "start": session.start.strftime("%H:%M"),
-            "end": session.end.strftime("%H:%M"),
-            "track": session.track or None,
-        }
-        for session in program.sessions.all()
-    ]
-    staff = [
-        {
-            "credential": {"slug": role.credential.slug, "name": role.credential.name},
-            "availability": _choice(role.availability, Availability),
-            "count": role.count,
-            "leads_groups": role.leads_groups,
-        }
-        for role in program.staff_roles.all()
-    ]
-    conditions = [
-        {
-            "condition": {"slug": support.condition.slug, "name": support.condition.name},
-            "support": _choice(support.support, ConditionSupportLevel),
-        }
-        for support in program.condition_support.all()
-    ]
+    address absolute (``request.build_absolute_uri("/")`` without the trailing slash);
+    ``criteria``, the search's chosen criteria, adds how the program fits them (``fit``)."""
     data = {
         "slug": program.slug,
         "name": program.name,
         "url": base_url + program.get_absolute_url(),
         "is_demo": program.is_demo,
-        "level_of_care": _choice(program.level_of_care, LevelOfCare),
-        "format": _choice(program.format, Format),
         "description": _text(program.description),
-        "schedule": {
-            "hours_per_week": (
-                float(program.hours_per_week) if program.hours_per_week is not None else None
-            ),
-            "has_evening": program.has_evening,
-            "has_weekend": program.has_weekend,
-            "days": program.schedule_days or None,
-            "sessions": sessions or None,
-        },
-        "typical_length_weeks": program.typical_length_weeks,
-        "group_size_max": program.group_size_max,
-        "individual_therapy": program.individual_therapy,
-        "drug_testing": program.drug_testing,
-        "family_program": program.family_program,
-        "aftercare_planning": program.aftercare_planning,
-        "accepting_new_clients": program.accepting_new_clients,
-        "accepting_confirmed_on": _iso(program.accepting_confirmed_on),
-        "typical_wait_days": program.typical_wait_days,
-        "wait_confirmed_on": _iso(program.wait_confirmed_on),
-        "offers_mat": program.offers_mat,
-        "medications": _lookups(program.medications),
-        "psychiatric_evaluation": program.psychiatric_evaluation,
-        "medication_management": program.medication_management,
-        "dual_diagnosis": _choice(program.dual_diagnosis, DualDiagnosis),
-        "conditions": conditions or None,
-        "staff": staff or None,
-        "modalities": _lookups(program.modalities),
-        "group_topics": _lookups(program.group_topics),
-        "populations": _lookups(program.populations),
-        "facility": facility_data(program.facility),
     }
+    fact_data = facts.api_data(program)
+    data["facility"] = facility_data(program.facility) | fact_data.pop("facility", {})
+    data.update(fact_data)
     # Present only on a search near a place: miles from it (None for a virtual program listed
     # because it serves the searcher's state).
     if hasattr(program, "distance"):
         data["distance_miles"] = (
             round(program.distance, 1) if program.distance is not None else None
         )
+    if criteria:
+        data["fit"] = fit.fit_data(program, criteria)
     return data
 
 
@@ -187,97 +103,78 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _sessions_cell(sessions) -> list[str] | None:
-    if not sessions:
-        return None
-    return [
-        f"{s['weekday'][:3]} {s['start']}-{s['end']}" + (f" ({s['track']})" if s["track"] else "")
-        for s in sessions
-    ]
-
-
-def _staff_cell(staff) -> list[str] | None:
-    if not staff:
-        return None
-    return [
-        f"{role['credential']['name']} ({role['availability']['label'].lower()})" for role in staff
-    ]
-
-
-def _conditions_cell(conditions) -> list[str] | None:
-    if not conditions:
-        return None
-    return [f"{c['condition']['name']}: {c['support']['label'].lower()}" for c in conditions]
-
-
-# (column heading, how to read it from program_data)
-CSV_COLUMNS = [
-    ("Program", lambda d: d["name"]),
-    ("Level of care", lambda d: d["level_of_care"]),
-    ("Format", lambda d: d["format"]),
-    ("Facility", lambda d: d["facility"]["name"]),
-    ("Street address", lambda d: d["facility"]["address"]["street1"]),
-    ("Address line 2", lambda d: _AsIs(d["facility"]["address"]["street2"] or "")),
-    ("City", lambda d: d["facility"]["address"]["city"]),
-    ("State", lambda d: d["facility"]["address"]["state"]),
-    ("ZIP code", lambda d: d["facility"]["address"]["zip_code"]),
-    ("Phone", lambda d: d["facility"]["phone"]),
-    ("Intake phone", lambda d: d["facility"]["intake_phone"]),
-    ("Website", lambda d: d["facility"]["website"]),
-    ("Hours per week", lambda d: d["schedule"]["hours_per_week"]),
-    ("Evening sessions", lambda d: d["schedule"]["has_evening"]),
-    ("Weekend sessions", lambda d: d["schedule"]["has_weekend"]),
-    ("Days", lambda d: d["schedule"]["days"]),
-    ("Sessions", lambda d: _sessions_cell(d["schedule"]["sessions"])),
-    ("Typical length (weeks)", lambda d: d["typical_length_weeks"]),
-    ("Largest group size", lambda d: d["group_size_max"]),
-    ("Individual therapy with a licensed therapist", lambda d: d["individual_therapy"]),
-    ("Staff", lambda d: _staff_cell(d["staff"])),
-    ("Treatment approaches", lambda d: d["modalities"]),
-    ("Group topics", lambda d: d["group_topics"]),
-    ("Offers medication for addiction treatment", lambda d: d["offers_mat"]),
-    ("Medications", lambda d: d["medications"]),
-    ("Co-occurring (dual-diagnosis) capability", lambda d: d["dual_diagnosis"]),
-    ("Co-occurring conditions", lambda d: _conditions_cell(d["conditions"])),
-    ("Psychiatric evaluation", lambda d: d["psychiatric_evaluation"]),
-    ("Psychiatric medication management", lambda d: d["medication_management"]),
-    ("Random drug and alcohol testing", lambda d: d["drug_testing"]),
-    ("Family program", lambda d: d["family_program"]),
-    ("Aftercare planning", lambda d: d["aftercare_planning"]),
-    ("Accepting new clients", lambda d: d["accepting_new_clients"]),
-    ("Accepting new clients: confirmed on", lambda d: d["accepting_confirmed_on"]),
-    ("Typical wait for a first appointment (days)", lambda d: d["typical_wait_days"]),
-    ("Typical wait: confirmed on", lambda d: d["wait_confirmed_on"]),
-    ("Who it serves", lambda d: d["populations"]),
-    ("Payment accepted", lambda d: d["facility"]["payment_types"]),
-    ("Languages spoken by staff", lambda d: d["facility"]["languages"]),
-    ("Licenses and accreditations", lambda d: d["facility"]["accreditations"]),
-    ("Operated by", lambda d: d["facility"]["operation"]),
-    ("Source", lambda d: d["facility"]["source"]),
-    ("Fictional demo listing", lambda d: d["is_demo"]),
-    ("Last verified by a person", lambda d: d["facility"]["last_verified"]),
+# (column heading, how to read it from a program): who and where, every fact of the registry
+# meant for the spreadsheet, then where the facts come from.
+_LISTING_COLUMNS = [
+    ("Program", lambda p: p.name),
+    ("Facility", lambda p: p.facility.name),
+    ("Street address", lambda p: _text(p.facility.street1)),
+    ("Address line 2", lambda p: _AsIs(p.facility.street2)),
+    ("City", lambda p: p.facility.city),
+    ("State", lambda p: p.facility.state),
+    ("ZIP code", lambda p: p.facility.zip_code),
+    ("Phone", lambda p: _text(p.facility.phone)),
+    ("Intake phone", lambda p: _text(p.facility.intake_phone)),
+    ("Website", lambda p: _text(p.facility.website)),
+]
+_SOURCE_COLUMNS = [
+    ("Source", lambda p: Source(p.facility.source).label),
+    ("Fictional demo listing", lambda p: p.is_demo),
+    (
+        "Last verified by a person",
+        lambda p: p.facility.last_verified.isoformat() if p.facility.last_verified else None,
+    ),
     (
         "Imported from source on",
-        lambda d: _AsIs((d["facility"]["source_imported_at"] or "")[:10]),
+        lambda p: _AsIs(
+            p.facility.source_imported_at.date().isoformat()
+            if p.facility.source_imported_at
+            else ""
+        ),
     ),
-    ("Page", lambda d: d["url"]),
 ]
+def csv_columns() -> list[tuple]:
+    return [
+        *_LISTING_COLUMNS,
+        *((fact.heading, fact.csv_value) for fact in facts.csv_facts()),
+        *_SOURCE_COLUMNS,
+    ]
 DISTANCE_COLUMN = (
     "Distance (miles)",
-    lambda d: (
-        d["distance_miles"]
-        if d.get("distance_miles") is not None
+    lambda p: (
+        round(p.distance, 1)
+        if getattr(p, "distance", None) is not None
         else _AsIs("Virtual, serves your state")
     ),
 )
 
 
-def csv_header(*, with_distance: bool = False) -> list[str]:
-    columns = CSV_COLUMNS + [DISTANCE_COLUMN] if with_distance else CSV_COLUMNS
-    return [heading for heading, _ in columns]
+FIT_HEADING = "Fits your search"
+FIT_WORDS = {
+    "matches": "Matches everything you asked",
+    "might_fit": "Might fit: ask",
+    "does_not_fit": "Does not fit",
+}
 
 
-def csv_row(program: Program, *, base_url: str = "", with_distance: bool = False) -> list[str]:
-    data = program_data(program, base_url=base_url)
-    columns = CSV_COLUMNS + [DISTANCE_COLUMN] if with_distance else CSV_COLUMNS
-    return [_cell(read(data)) for _, read in columns]
+def csv_header(*, with_distance: bool = False, criteria=()) -> list[str]:
+    headings = [heading for heading, _ in csv_columns()] + ["Page"]
+    if with_distance:
+        headings.append(DISTANCE_COLUMN[0])
+    if criteria:
+        headings += [FIT_HEADING, *(f"Asked: {c.label}" for c in criteria)]
+    return headings
+
+
+def csv_row(
+    program: Program, *, base_url: str = "", with_distance: bool = False, criteria=()
+) -> list[str]:
+    cells = [_cell(read(program)) for _, read in csv_columns()]
+    cells.append(_cell(base_url + program.get_absolute_url()))
+    if with_distance:
+        cells.append(_cell(DISTANCE_COLUMN[1](program)))
+    if criteria:
+        fitted = fit.fit_data(program, criteria)
+        cells.append(FIT_WORDS[fitted["group"]])
+        cells += [_cell(answer["answer"]) for answer in fitted["criteria"]]
+    return cells

@@ -74,7 +74,7 @@ def test_rows_are_grouped_by_the_four_criteria_then_the_other_facts():
         "Care for co-occurring mental-health conditions",
         "Payment",
         "Who is served",
-        "Languages",
+        "Languages staff speak",
         "Licensing and accreditation",
         "Rules and admission",
         "Where these facts come from",
@@ -89,14 +89,14 @@ def test_each_row_has_one_cell_per_program_in_column_order():
     assert rows["Schedule"].cells == ["Tue, Thu 9 am-1 pm", "Mon, Wed, Thu 6-9 pm"]
     assert rows["Psychiatrist or other physician"].cells == [None, "On site"]
     assert rows["Depression"].cells == [None, "Treated on site"]
-    assert rows["Accepted"].cells == [None, "Medicaid"]
+    assert rows["Payment accepted"].cells == [None, "Medicaid"]
 
 
 def test_differs_flag_is_false_only_when_every_program_agrees():
     rows = rows_by_label(build_rows(loaded(evening(), daytime()), Condition.objects.all()))
-    assert rows["Drug and alcohol testing"].differs is False  # both yes
+    assert rows["Random drug and alcohol testing"].differs is False  # both yes
     assert rows["Bipolar disorder"].differs is False  # both not reported
-    assert rows["Medication for addiction treatment"].differs is True  # yes vs no
+    assert rows["Offers medication for addiction treatment"].differs is True  # yes vs no
     assert rows["Evening sessions"].differs is True
 
 
@@ -104,8 +104,8 @@ def test_not_reported_differs_from_a_reported_no():
     first = evening(slug="a", offers_mat=None)
     second = daytime(slug="b", offers_mat=False)
     rows = rows_by_label(build_rows(loaded(first, second), Condition.objects.all()))
-    assert rows["Medication for addiction treatment"].cells == [None, False]
-    assert rows["Medication for addiction treatment"].differs is True
+    assert rows["Offers medication for addiction treatment"].cells == [None, False]
+    assert rows["Offers medication for addiction treatment"].differs is True
 
 
 def test_distance_row_only_when_distances_are_given():
@@ -146,9 +146,10 @@ def test_only_differences_hides_rows_where_all_programs_agree(client):
     evening()
     daytime()
     html = client.get(compare_url("evening", "daytime", diff="1")).content.decode()
-    testing = html[html.rindex("<tr", 0, html.index('row">Drug and alcohol testing')) :]
+    testing = html[html.rindex("<tr", 0, html.index('row">Random drug and alcohol testing')) :]
     assert testing.startswith('<tr class="compare-row compare-row--same" hidden>')
-    mat = html[html.rindex("<tr", 0, html.index('row">Medication for addiction treatment')) :]
+    mat_row = html.index('row">Offers medication for addiction treatment')
+    mat = html[html.rindex("<tr", 0, mat_row) :]
     assert mat.startswith('<tr class="compare-row compare-row--differs">')
     assert 'id="compare-diff" name="diff" value="1" checked' in html
 

@@ -2,13 +2,14 @@
 
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from programs.facts import intake_questions
 from programs.models import Source
 from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
 
@@ -165,14 +166,14 @@ def test_intake_questions_come_from_what_is_not_reported(client):
     assert "Which days and times do sessions run" in questions
 
     rich = rich_program()
-    assert rich.intake_questions() == []
+    assert intake_questions(rich) == []
     html = client.get(rich.get_absolute_url()).content.decode()
     assert "Is a psychiatrist" not in section(html, "intake-questions")
 
 
 def test_intake_questions_ask_only_about_the_missing_facts():
     program = rich_program(slug="no-doctor", staff={"lcsw": "on_site"}, drug_testing=None)
-    questions = program.intake_questions()
+    questions = intake_questions(program)
     assert any("psychiatrist" in question for question in questions)
     assert any("test for drugs" in question for question in questions)
     assert not any("insurance" in question for question in questions)
@@ -280,10 +281,46 @@ def test_imported_listing_says_which_facts_came_from_the_national_locator(client
     program = make_program(facility=facility)
     sources = section(client.get(program.get_absolute_url()).content.decode(), "sources")
     assert "FindTreatment.gov" in sources
-    assert "facility id abc123" in sources
     assert "payment accepted" in sources
     assert "does not give schedules, staff" in sources
     assert "Not yet checked by a person" in sources
+
+
+def test_imported_listing_says_how_old_its_facts_are_not_only_the_import_day(client):
+    facility = make_facility(
+        source=Source.FINDTREATMENT, source_id="39d6ca2b067e9d7bb435d81d51b2c787",
+        last_verified=None, source_published_year=2019,
+        source_imported_at=datetime(2026, 12, 1, 15, tzinfo=UTC),
+    )  # fmt: skip
+    html = client.get(make_program(facility=facility).get_absolute_url()).content.decode()
+    sources = section(html, "sources")
+
+    assert "From the national treatment locator, as published around 2019" in sources
+    assert "Dec 1, 2026 (the day the import ran, not the facts' date)" in sources
+    # The locator's own id is for curators (it is in the admin), not for families.
+    assert "39d6ca2b067e9d7bb435d81d51b2c787" not in html
+
+
+def test_imported_listing_of_unknown_age_says_so(client):
+    facility = make_facility(source=Source.FINDTREATMENT, source_id="abc", last_verified=None)
+    sources = section(
+        client.get(make_program(facility=facility).get_absolute_url()).content.decode(), "sources"
+    )
+    assert "when it published these facts is not known" in sources
+    assert "around" not in sources
+
+
+def test_locator_languages_read_as_languages_besides_english(client):
+    locator = make_facility(source=Source.FINDTREATMENT, source_id="abc", languages=("spanish",))
+    curated = make_facility(name="Curated House", languages=("spanish",))
+    locator_html = client.get(make_program(facility=locator).get_absolute_url()).content.decode()
+    curated_html = client.get(make_program(facility=curated).get_absolute_url()).content.decode()
+
+    assert "Services in languages other than English" in locator_html
+    assert "Languages staff speak" not in locator_html
+    assert "Spanish" in section(locator_html, "languages")
+    assert "Languages staff speak" in curated_html
+    assert "languages other than English" not in curated_html
 
 
 def test_detail_page_offers_add_to_compare_that_works_without_javascript(client):

@@ -51,7 +51,9 @@ def test_home_search_submission_lands_on_filtered_results(client):
     make_program(name="No schedule")
     response = client.get("/programs/", {"near": "22903", "radius": "25", "evening": "1"})
     assert response.status_code == 200
-    assert [p.name for p in response.context["page"].object_list] == ["Evening track"]
+    # The program with evening sessions first; the one that does not say, next, to ask about.
+    page = response.context["page"].object_list
+    assert [(p.name, p.fit_group) for p in page] == [("Evening track", 0), ("No schedule", 1)]
 
 
 def test_home_page_sets_no_cookie(client):

@@ -16,6 +16,7 @@ from programs.importers.findtreatment import RowError, parse_row
 from programs.models import (
     DualDiagnosis,
     Facility,
+    ImportChange,
     Language,
     LevelOfCare,
     Operation,
@@ -170,6 +171,29 @@ def test_imported_listings_are_published_and_dated_but_not_verified():
     assert Program.objects.published().count() == Program.objects.count() > 0
 
 
+def test_the_year_the_locator_published_the_facts_is_stored_and_shown(client, admin_client):
+    run("--source-year", "2019")
+    assert set(Facility.objects.values_list("source_published_year", flat=True)) == {2019}
+
+    run()  # a re-import that is not told the year keeps the one it was told before
+    region_ten = Facility.objects.get(source_id=REGION_TEN_IOP)
+    assert region_ten.source_published_year == 2019
+    program = region_ten.programs.get()
+    html = client.get(program.get_absolute_url()).content.decode()
+    assert "as published around 2019" in html
+    assert "Services in languages other than English" in html
+    assert REGION_TEN_IOP not in html
+    admin_page = admin_client.get(f"/admin/programs/facility/{region_ten.pk}/change/")
+    assert REGION_TEN_IOP in admin_page.content.decode()
+
+
+@pytest.mark.parametrize("year", ["1850", "soon"])
+def test_an_impossible_source_year_is_refused(year):
+    with pytest.raises(CommandError, match="source-year"):
+        run("--source-year", year)
+    assert not Facility.objects.exists()
+
+
 def test_facts_the_source_does_not_give_stay_not_reported():
     run()
 
@@ -201,6 +225,39 @@ def test_values_with_no_place_in_the_model_are_counted_not_dropped():
     assert "SL: Services for the deaf and hard of hearing: 2 rows" in out
     assert "OT: Accepts clients on opioid medication: 3 rows" in out
     assert not Language.objects.filter(slug="asl", facilities__isnull=False).exists()
+
+
+def test_a_reimport_records_each_fact_it_changes_with_old_and_new_values(tmp_path):
+    run()
+    assert not ImportChange.objects.exists()  # a first import has no old values
+    rows = copy.deepcopy(raw_rows())
+    region_ten = next(row for row in rows if row["frid"] == REGION_TEN_IOP)
+    for service in region_ten["services"]:
+        if service["f2"] == "PAY":
+            service["f3"] = service["f3"].replace("Medicaid; ", "")
+        if service["f2"] == "TAP":
+            service["f3"] += "; Contingency management/motivational incentives"
+    region_ten["website"] = "https://example.org/region-ten"
+    path = write_rows(tmp_path, rows)
+
+    dry_out, _ = run("--dry-run", path=path)
+    assert not ImportChange.objects.exists()
+    out, _ = run(path=path)
+
+    facility = Facility.objects.get(source_id=REGION_TEN_IOP)
+    changes = {c.field: c for c in ImportChange.objects.filter(facility=facility)}
+    assert set(changes) == {"website", "payment_types", "modalities"}
+    assert changes["website"].new_value == "https://example.org/region-ten"
+    assert changes["website"].program is None
+    assert "Medicaid" in changes["payment_types"].old_value
+    assert "Medicaid" not in changes["payment_types"].new_value
+    assert changes["modalities"].program == facility.programs.get()
+    assert "Contingency management" in changes["modalities"].new_value
+    assert "Contingency management" not in changes["modalities"].old_value
+    assert all(c.reviewed_at is None for c in changes.values())
+    for text in (out, dry_out):
+        assert "Changed facts (old -> new):" in text
+        assert "website: http" in text
 
 
 def test_reimport_changes_nothing():

@@ -34,7 +34,13 @@ def search(client, params="", status=200):
 
 
 def names(response) -> list[str]:
-    return [program.name for program in response.context["page"].object_list]
+    """The programs of the page that match every criterion asked (with criteria chosen, the
+    others are "might fit" or "does not fit": tests/test_fit.py)."""
+    return [
+        program.name
+        for program in response.context["page"].object_list
+        if getattr(program, "fit_group", 0) == 0
+    ]
 
 
 def only(client, params: str, included: str, excluded: str):
@@ -618,23 +624,27 @@ def _ways_out_listings():
     ("params", "expected"),
     [
         (
-            "near=22903&evening=1&modality=cbt&payment=medicaid",
+            "near=22903&evening=1&modality=cbt&payment=medicaid"
+            "&must=evening&must=modality&must=payment",
             # Within 100 miles; without evening; without CBT; without Medicaid.
             [1, 1, 1, 1],
         ),
         (
-            "near=22903&radius=100&modality=cbt&modality=dbt&condition=depression&condition=ptsd",
+            "near=22903&radius=100&modality=cbt&modality=dbt&condition=depression&condition=ptsd"
+            "&must=modality&must=condition",
             # Anywhere; without CBT; without DBT; without depression; without PTSD.
             [1, 0, 0, 0, 1],
         ),
         (
-            "state=VA&level=php&format=virtual&language=spanish",
+            "state=VA&level=php&format=virtual&language=spanish&must=format&must=language",
             # Any state; without virtual; back to IOP; without Spanish.
             [1, 0, 1, 1],
         ),
     ],
 )
 def test_each_way_out_of_an_empty_page_finds_what_its_own_link_finds(params, expected):
+    # Every criterion is a must-have here, so that listings which do not report it do not fit
+    # and the page is empty.
     _ways_out_listings()
     search = ProgramFilter(QueryDict(params), queryset=Program.objects.published())
     assert search.qs.count() == 0

@@ -22,15 +22,17 @@ from __future__ import annotations
 import json
 import math
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -39,6 +41,7 @@ from programs.models import (
     Accreditation,
     DualDiagnosis,
     Facility,
+    ImportChange,
     Language,
     LevelOfCare,
     Medication,
@@ -408,28 +411,72 @@ class RowError(Exception):
     """One row cannot be imported; the message says why, in plain words."""
 
 
-def read_rows(path: str | Path) -> list:
-    """The list of rows in a locator JSON file (``{"rows": [...]}`` or a bare list)."""
-    path = Path(path)
+# The whole file is parsed in memory (the standard library has no streaming JSON parser), which
+# takes four to five times the file's size: 23,100 locator rows, the national size, are 65 MB of
+# JSON and took 290 MB. Past this limit a file is refused with a message, not read.
+MAX_FILE_MB = 100
+
+
+def parse_json(text: str | bytes, what: str):
+    """JSON from the locator, or ImportFileError saying plainly why it is not."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ImportFileError(f"{path}: no such file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFileError(f"{path}: cannot read the file ({exc})") from exc
-    try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFileError(
-            f"{path} is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). "
+            f"{what} is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). "
             'Expected the locator\'s JSON with a list of facilities in "rows".'
         ) from exc
+    except RecursionError as exc:
+        raise ImportFileError(
+            f"{what} is not JSON the importer can read: nested too deeply."
+        ) from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ImportFileError(f"{what} is not JSON ({visible(str(exc))}).") from exc
+
+
+def rows_of(data, what: str) -> list:
     rows = data.get("rows") if isinstance(data, dict) else data
     if not isinstance(rows, list):
         raise ImportFileError(
-            f'{path} is JSON but not locator data: expected a list of facilities in "rows".'
+            f'{what} is JSON but not locator data: expected a list of facilities in "rows".'
         )
     return rows
+
+
+def read_rows(path: str | Path, *, max_mb: int = MAX_FILE_MB) -> list:
+    """The list of rows in a locator JSON file (``{"rows": [...]}`` or a bare list)."""
+    path = Path(path)
+    shown = visible(str(path))
+    try:
+        size = path.stat().st_size
+        if size > max_mb * 1024 * 1024:
+            raise ImportFileError(
+                f"{shown} is {size / 1024 / 1024:.0f} MB, over the {max_mb} MB this importer "
+                "reads into memory. Split it into smaller files (each with its rows) or sync "
+                "from the locator with --api, which reads it a page at a time."
+            )
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ImportFileError(f"{shown}: no such file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportFileError(f"{shown}: cannot read the file ({visible(str(exc))})") from exc
+    except MemoryError as exc:
+        raise ImportFileError(f"{shown}: too large to read into memory") from exc
+    return rows_of(parse_json(text, shown), shown)
+
+
+def visible(text: str) -> str:
+    """``text`` safe for an operator's terminal: anything unprintable written as an escape.
+
+    Names from a file may carry terminal escape sequences (which can set a terminal's title or
+    worse), bidirectional overrides or lone surrogates; the summary shows them as ``\\x1b``.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for ch in text
+    )
 
 
 # --- Parsing one row (pure) -------------------------------------------------------------------
@@ -454,25 +501,45 @@ class ParsedRow:
         return self.facility["name"]
 
 
+# Control characters (whitespace aside, which is collapsed first), bidirectional overrides and
+# isolates (they make text read differently from what it stores), and lone surrogates (valid in
+# JSON, but not text any database can store). A row carrying one is refused, not cleaned: it is
+# not what the locator publishes, and a cleaned name would not be the facility's name either.
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _shown(raw) -> str:
+    """A raw value quoted for a message: escaped, and cut short."""
+    text = visible(repr(raw))
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _text(row: dict, key: str) -> str:
     value = row.get(key)
     if value is None:
         return ""
-    if not isinstance(value, str | int | float):
+    # bool is an int in Python, but `"zip": true` is not a ZIP code.
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise RowError(f"{key} is not text")
-    return " ".join(str(value).split())
+    text = " ".join(str(value).split())
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        raise RowError(f"{key} contains a control or invalid character ({visible(bad.group())})")
+    return text
 
 
 def _coordinate(row: dict, key: str, limit: float) -> float | None:
     raw = row.get(key)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        raise RowError(f"{key} {_shown(raw)} is not a number")
     try:
         value = float(raw)
-    except (TypeError, ValueError) as exc:
-        raise RowError(f"{key} {raw!r} is not a number") from exc
+    except (OverflowError, ValueError) as exc:
+        raise RowError(f"{key} {_shown(raw)} is not a number") from exc
     if not math.isfinite(value) or not -limit <= value <= limit:
-        raise RowError(f"impossible {key} {raw!r} (must be between -{limit:g} and {limit:g})")
+        raise RowError(f"impossible {key} {_shown(raw)} (must be between -{limit:g} and {limit:g})")
     return value
 
 
@@ -514,10 +581,10 @@ def parse_row(row, number: int) -> ParsedRow:
         raise RowError("missing city")
     state = _text(row, "state").upper()
     if state not in _STATES:
-        raise RowError(f"unknown state {row.get('state')!r}")
+        raise RowError(f"unknown state {_shown(row.get('state'))}")
     zip_match = _ZIP.match(_text(row, "zip"))
     if not zip_match:
-        raise RowError(f"bad ZIP code {row.get('zip')!r} (expected five digits)")
+        raise RowError(f"bad ZIP code {_shown(row.get('zip'))} (expected five digits)")
     latitude = _coordinate(row, "latitude", 90)
     longitude = _coordinate(row, "longitude", 180)
     if (latitude is None) != (longitude is None):
@@ -561,7 +628,7 @@ def parse_row(row, number: int) -> ParsedRow:
             raise RowError("a service entry is not an object")
         code = _text(service, "f2")
         label = _text(service, "f1")
-        values = [_norm(v) for v in str(service.get("f3") or "").split(";") if v.strip()]
+        values = [_norm(v) for v in _text(service, "f3").split(";") if v.strip()]
         if code not in _CODE_INDEX:
             unknown_codes[f"{code or '(no code)'} ({label or 'no label'})"] += 1
             continue
@@ -678,6 +745,8 @@ class ImportReport:
     unmapped: Counter = field(default_factory=Counter)
     unknown_codes: Counter = field(default_factory=Counter)
     unknown_values: Counter = field(default_factory=Counter)
+    # (facility name, program or None, field, old, new): what a re-import changed.
+    changes: list[tuple[str, Program | None, str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -714,23 +783,43 @@ class _Lookups:
                 found.add(obj.pk)
         return found
 
+    def names(self, kind: str, pks: Iterable[int]) -> str:
+        """The values with these pks, by name, for an ImportChange."""
+        by_pk = {obj.pk: obj for obj in self.rows[kind].values()}
+        return ", ".join(sorted(str(by_pk[pk]) if pk in by_pk else f"#{pk}" for pk in pks))
+
     def managed_pks(self, kind: str) -> set[int]:
         return {obj.pk for slug, obj in self.rows[kind].items() if slug in MANAGED_SLUGS[kind]}
 
 
-def _apply_scalars(obj, values: dict) -> list[str]:
-    """Set each field the source gives a value for; a None never erases what is there."""
+def _display(value) -> str:
+    """A field's value as the text an ImportChange keeps."""
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _apply_scalars(obj, values: dict, changes: list | None = None) -> list[str]:
+    """Set each field the source gives a value for; a None never erases what is there.
+
+    ``changes`` collects ``(field, old, new)`` for the change log of a re-import.
+    """
     changed = []
     for name, value in values.items():
         if value is None:
             continue
-        if getattr(obj, name) != value:
+        old = getattr(obj, name)
+        if old != value:
             setattr(obj, name, value)
             changed.append(name)
+            if changes is not None:
+                changes.append((name, _display(old), _display(value)))
     return changed
 
 
-def _apply_m2m(obj, values: dict, lookups: _Lookups, *, created: bool) -> list[str]:
+def _apply_m2m(
+    obj, values: dict, lookups: _Lookups, *, created: bool, changes: list | None = None
+) -> list[str]:
     """Replace only the lookup values this importer can produce; keep a curator's others."""
     changed = []
     for kind, slugs in values.items():
@@ -746,23 +835,40 @@ def _apply_m2m(obj, values: dict, lookups: _Lookups, *, created: bool) -> list[s
             else:
                 manager.set(wanted)
             changed.append(attr)
+            if changes is not None:
+                changes.append((attr, lookups.names(kind, current), lookups.names(kind, wanted)))
     return changed
 
 
-def _write_row(parsed: ParsedRow, levels: list[str], lookups: _Lookups, now: datetime):
-    """Create or update one facility and its programs. Returns (action, programs c/u)."""
+def _locked_listing(frid: str) -> Facility | None:
+    """The facility with this frid, its row locked until the row's transaction ends.
+
+    The admin takes the same lock first (``Facility.lock_rows``), so an import and a curator on
+    the same listing wait for each other instead of deadlocking, and the import reads what the
+    curator saved (``is_published`` included), not a copy from before.
+    """
     # Matched on the frid alone: a curator who took a listing over (changed its source) keeps
     # it, and the import neither touches it nor makes a second copy.
     # (Naming every source and excluding "" lets the database use the unique source-id index.)
-    facility = (
-        Facility.objects.filter(source__in=Source.values, source_id=parsed.frid)
+    return (
+        Facility.objects.select_for_update()
+        .filter(source__in=Source.values, source_id=frid)
         .exclude(source_id="")
         .order_by("pk")
         .first()
     )
+
+
+def _write_row(parsed: ParsedRow, levels: list[str], run: ImportRun):
+    """Create or update one facility and its programs. Returns (action, programs c/u)."""
+    lookups, now = run.lookups, run.now
+    facility = _locked_listing(parsed.frid)
     if facility is not None and facility.source != Source.FINDTREATMENT:
         return "kept", 0, 0
     created = facility is None
+    # (program or None, field, old, new) for every change to a listing that already existed.
+    log: list[tuple[Program | None, str, str, str]] = []
+    facility_changes: list | None = None if created else []
     if created:
         facility = Facility(
             source=Source.FINDTREATMENT,
@@ -770,12 +876,18 @@ def _write_row(parsed: ParsedRow, levels: list[str], lookups: _Lookups, now: dat
             is_published=True,
             operation=Operation.NOT_REPORTED,
         )
-    changed = _apply_scalars(facility, parsed.facility)
+    changed = _apply_scalars(facility, parsed.facility, facility_changes)
+    if run.source_year is not None and facility.source_published_year != run.source_year:
+        facility.source_published_year = run.source_year
+        changed.append("source_published_year")
     if created:
         facility.slug = _unique_slug(Facility, f"{facility.name} {facility.city}")
         facility.source_imported_at = now
         facility.save()
-    changed += _apply_m2m(facility, parsed.facility_m2m, lookups, created=created)
+    changed += _apply_m2m(
+        facility, parsed.facility_m2m, lookups, created=created, changes=facility_changes
+    )
+    log += [(None, *change) for change in facility_changes or ()]
 
     programs_created = programs_updated = 0
     for level in levels:
@@ -794,11 +906,19 @@ def _write_row(parsed: ParsedRow, levels: list[str], lookups: _Lookups, now: dat
             program.save()
             _apply_m2m(program, parsed.program_m2m, lookups, created=True)
             programs_created += 1
+            if not created:
+                log.append((program, "program", "", program.name))
             continue
-        program_changed = _apply_scalars(program, parsed.program)
+        program_changes: list = []
+        program_changed = _apply_scalars(program, parsed.program, program_changes)
         if program_changed:
+            # Only the fields the source gave: a curator's change to any other field (published
+            # included) made while this row was read is not written back.
             program.save(update_fields=program_changed)
-        program_changed += _apply_m2m(program, parsed.program_m2m, lookups, created=False)
+        program_changed += _apply_m2m(
+            program, parsed.program_m2m, lookups, created=False, changes=program_changes
+        )
+        log += [(program, *change) for change in program_changes]
         if program_changed:
             programs_updated += 1
 
@@ -807,9 +927,34 @@ def _write_row(parsed: ParsedRow, levels: list[str], lookups: _Lookups, now: dat
     if changed or programs_created or programs_updated:
         # The import date says when these facts were loaded; it moves only when they change.
         facility.source_imported_at = now
-        facility.save()
+        scalar_fields = [
+            name for name in changed if name in parsed.facility or name.startswith("source_")
+        ]
+        facility.save(update_fields=[*scalar_fields, "source_imported_at", "updated_at"])
+        ImportChange.objects.bulk_create(
+            ImportChange(
+                facility=facility,
+                program=program,
+                field=name,
+                old_value=old,
+                new_value=new,
+                changed_at=now,
+            )
+            for program, name, old, new in log
+        )
+        run.report.changes += [
+            (facility.name, program, name, old, new) for program, name, old, new in log
+        ]
         return "update", programs_created, programs_updated
     return "unchanged", 0, 0
+
+
+def _batch_size() -> int:
+    # PostgreSQL: one transaction per row, so an import holds the listings stamp (which every
+    # writing transaction updates) only while it writes one facility, and never while waiting
+    # for a facility a curator is saving. SQLite has one writer at a time and no row locks, so
+    # rows are committed in batches there (a commit per row is slow), each row in a savepoint.
+    return BATCH_SIZE if connection.vendor == "sqlite" else 1
 
 
 def import_rows(
@@ -818,16 +963,31 @@ def import_rows(
     all_levels: bool = False,
     dry_run: bool = False,
     now: datetime | None = None,
+    source_year: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import locator rows. Each row is atomic; a bad row never stops the rest.
 
-    Rows are committed in batches (a commit per row is slow on SQLite), and each row has its own
-    savepoint inside the batch, so a row that fails leaves nothing behind while the others stay.
     With ``dry_run`` every row is written and rolled back, so the report says exactly what a
-    real run would do while the database is left as it was.
+    real run would do while the database is left as it was. ``source_year`` is the year the
+    source published these facts, when the operator knows it; it is stored on each facility.
     """
-    run = _Run(
+    run = new_run(all_levels=all_levels, dry_run=dry_run, now=now, source_year=source_year)
+    total = len(rows)
+    run.import_many(rows, progress=progress, total=total)
+    if progress and total >= PROGRESS_EVERY and total % PROGRESS_EVERY:
+        progress(total, total)
+    return run.finish()
+
+
+def new_run(
+    *,
+    all_levels: bool = False,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    source_year: int | None = None,
+) -> ImportRun:
+    return ImportRun(
         report=ImportReport(dry_run=dry_run),
         lookups=_Lookups(),
         now=now or timezone.now(),
@@ -837,26 +997,20 @@ def import_rows(
             else [LevelOfCare.IOP]
         ),
         all_levels=all_levels,
+        source_year=source_year,
     )
-    total = len(rows)
-    for start in range(0, total, BATCH_SIZE):
-        with transaction.atomic():
-            for number in range(start + 1, min(start + BATCH_SIZE, total) + 1):
-                if progress and number % PROGRESS_EVERY == 0:
-                    progress(number, total)
-                run.import_one(rows[number - 1], number)
-    report = run.report
-    for (kind, slug), count in run.lookups.missing.items():
-        report.unmapped[(f"lookup {M2M_KINDS[kind][0]}", f"{slug} (missing from the list)")] += (
-            count
-        )
-    if progress and total >= PROGRESS_EVERY and total % PROGRESS_EVERY:
-        progress(total, total)
-    return report
+
+
+DEADLOCK_RETRIES = 3
+
+
+def _is_lock_conflict(exc: DatabaseError) -> bool:
+    # PostgreSQL's "deadlock detected" (40P01) and "could not serialize access" (40001).
+    return getattr(getattr(exc, "__cause__", None), "sqlstate", None) in {"40P01", "40001"}
 
 
 @dataclass
-class _Run:
+class ImportRun:
     """The state of one import: its report, lookups, time and the frids seen so far."""
 
     report: ImportReport
@@ -864,9 +1018,44 @@ class _Run:
     now: datetime
     levels: list[str]
     all_levels: bool
+    source_year: int | None = None
     seen: dict[str, int] = field(default_factory=dict)
+    rows_done: int = 0
+
+    def import_many(self, rows: list, *, progress=None, total: int | None = None) -> None:
+        """Import ``rows``, numbered on from the rows this run has already seen."""
+        batch = _batch_size()
+        first = self.rows_done
+        for start in range(0, len(rows), batch):
+            # A row on its own is its own transaction (the atomic block in _import_one), so
+            # that a deadlock can be retried; rows in a batch are savepoints in one transaction.
+            with transaction.atomic() if batch > 1 else nullcontext():
+                for offset in range(start, min(start + batch, len(rows))):
+                    number = first + offset + 1
+                    if progress and number % PROGRESS_EVERY == 0:
+                        progress(number, total)
+                    self.import_one(rows[offset], number)
+        self.rows_done = first + len(rows)
+
+    def finish(self) -> ImportReport:
+        report = self.report
+        for (kind, slug), count in self.lookups.missing.items():
+            report.unmapped[
+                (f"lookup {M2M_KINDS[kind][0]}", f"{slug} (missing from the list)")
+            ] += count
+        self.lookups.missing.clear()
+        return report
 
     def import_one(self, raw, number: int) -> None:
+        try:
+            self._import_one(raw, number)
+        except Exception as exc:  # noqa: BLE001 - one odd row must never stop the others
+            # Whatever went wrong was inside the row's savepoint, which is rolled back.
+            self.report.failed.append(
+                (number, f"unexpected error: {type(exc).__name__}: {visible(str(exc))[:200]}")
+            )
+
+    def _import_one(self, raw, number: int) -> None:
         report = self.report
         try:
             parsed = parse_row(raw, number)
@@ -889,14 +1078,29 @@ class _Run:
             report.skipped.append((number, f"{parsed.name}: no {what} treatment"))
             return
 
-        try:
-            with transaction.atomic():
-                action, p_created, p_updated = _write_row(parsed, levels, self.lookups, self.now)
-                if report.dry_run:
-                    transaction.set_rollback(True)
-        except DatabaseError as exc:
-            report.failed.append((number, f"database refused the row: {exc}"))
-            return
+        for attempt in range(DEADLOCK_RETRIES + 1):
+            changes_before = len(report.changes)
+            try:
+                with transaction.atomic():
+                    action, p_created, p_updated = _write_row(parsed, levels, self)
+                    if report.dry_run:
+                        transaction.set_rollback(True)
+                break
+            except DatabaseError as exc:
+                del report.changes[changes_before:]
+                # Retried only when the row is its own transaction (PostgreSQL): inside a
+                # batch the other rows' work is lost with the transaction anyway.
+                retry = (
+                    _is_lock_conflict(exc)
+                    and attempt < DEADLOCK_RETRIES
+                    and not connection.in_atomic_block
+                )
+                if not retry:
+                    report.failed.append(
+                        (number, f"database refused the row: {visible(str(exc))[:300]}")
+                    )
+                    return
+                time.sleep(0.1 * 2**attempt)
         if action == "kept":
             report.skipped.append(
                 (

@@ -23,6 +23,7 @@ from .curation import (
     Resolution,
 )
 from .facility import US_STATES, Facility
+from .imports import ImportChange
 from .lookups import (
     Accreditation,
     Condition,
@@ -56,6 +57,7 @@ __all__ = [
     "Facility",
     "Format",
     "GroupTopic",
+    "ImportChange",
     "Language",
     "LevelOfCare",
     "ListingsVersion",

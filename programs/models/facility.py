@@ -1,5 +1,6 @@
 """A facility: one provider at one site, with its own phone numbers."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -81,6 +82,16 @@ class Facility(models.Model):
         help_text="When an importer last loaded this facility from its source (not a check "
         "by a person: the source's facts may be older).",
     )
+    source_published_year = models.PositiveSmallIntegerField(
+        "year the source published these facts",
+        null=True,
+        blank=True,
+        help_text="As the importer was told (the locator sample: about 2019); empty when "
+        "not known. Not the day of the import.",
+        # A validator, not a database check: a check constraint would make SQLite rebuild the
+        # facility table, which drops the triggers (listings stamp, text search) it carries.
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+    )
     is_published = models.BooleanField("published", default=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -126,9 +137,44 @@ class Facility(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("programs:list") + f"?facility={self.slug}"
 
+    @classmethod
+    def lock_rows(cls, pks) -> None:
+        """Lock these facilities' rows, in id order, until the transaction ends.
+
+        Every path that writes a listing takes its facility's lock first (the admin's saves and
+        bulk actions, the importer), before any write updates the listings stamp: a curator and
+        an import on one listing then wait for each other instead of deadlocking. SQLite has no
+        row locks (one writer at a time) and ignores this.
+        """
+        list(cls.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk"))
+
     @property
     def is_demo(self) -> bool:
         return self.source == Source.DEMO
+
+    @property
+    def is_from_locator(self) -> bool:
+        return self.source == Source.FINDTREATMENT
+
+    @property
+    def languages_label(self) -> str:
+        # The locator codes only languages other than English: its "Spanish" means services in
+        # Spanish as well, not "no English".
+        if self.is_from_locator:
+            return "Services in languages other than English"
+        return "Languages staff speak"
+
+    @property
+    def source_age(self) -> str:
+        """How old an imported listing's facts are, in words (empty for other sources)."""
+        if not self.is_from_locator:
+            return ""
+        if self.source_published_year:
+            return (
+                "From the national treatment locator, as published around "
+                f"{self.source_published_year}"
+            )
+        return "From the national treatment locator; when it published these facts is not known"
 
     @property
     def address_lines(self) -> list[str]:

@@ -24,7 +24,7 @@ from .choices import (
     Weekday,
 )
 from .facility import Facility
-from .intake import facts_from_locator, intake_questions
+from .intake import facts_from_locator
 from .lookups import Condition, Credential, GroupTopic, Medication, Modality, Population
 from .querysets import ProgramQuerySet
 
@@ -259,10 +259,6 @@ class Program(models.Model):
     def is_accepting_now(self) -> bool:
         """Said yes to new clients, confirmed recently enough to put on a card or in search."""
         return bool(self.accepting_new_clients) and self.accepting_is_current
-
-    def intake_questions(self, conditions=()) -> list[str]:
-        """A question to ask at intake for each fact this program has not reported."""
-        return intake_questions(self, conditions)
 
     def facts_from_locator(self) -> list[str]:
         """Which kinds of facts came from the national locator (empty for other sources)."""

@@ -102,6 +102,10 @@ class ProgramQuerySet(models.QuerySet):
             "sessions", "staff_roles", "facility.payment_types"
         )
 
+    def with_fit_data(self):
+        """A result card and its answers to the search's criteria, in five queries."""
+        return self.with_card_data()._loading("condition_support")
+
     def with_detail_data(self):
         """Everything the detail and compare pages, the CSV and the API show, in five queries."""
         return self.with_card_data()._loading("condition_support", *PROGRAM_LISTS, *FACILITY_LISTS)

@@ -11,7 +11,6 @@ import re
 from functools import wraps
 
 import django_filters
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 
 from programs.filters import ProgramFilter
@@ -104,7 +103,7 @@ def program_list(request):
             },
         )
 
-    paginator = Paginator(programs.qs, page_size)
+    paginator = programs.paginator(page_size)
     if page_number > max(paginator.num_pages, 1):
         return _error(
             404,
@@ -123,7 +122,10 @@ def program_list(request):
             "previous": (
                 _page_url(request, page.previous_page_number()) if page.has_previous() else None
             ),
-            "results": [program_data(program, base_url=base_url) for program in page],
+            "results": [
+                program_data(program, base_url=base_url, criteria=programs.criteria)
+                for program in page
+            ],
         }
     )
 

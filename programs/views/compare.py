@@ -2,6 +2,7 @@
 
 from django.shortcuts import render
 
+from programs import fit
 from programs.compare import (
     MAX_PROGRAMS,
     MIN_PROGRAMS,
@@ -11,6 +12,7 @@ from programs.compare import (
     order_found,
     read_selection,
 )
+from programs.filters import search_link
 from programs.models import Condition, Program
 from programs.pagecache import cached_page
 
@@ -29,10 +31,18 @@ def compare(request):
         "max_programs": MAX_PROGRAMS,
         "has_demo": any(program.is_demo for program in programs),
     }
+    link = search_link({"search": selection.search})
+    context["search_link"] = link
+    context["search_query"] = link.query if link else ""
     if not selection.problem and len(programs) >= MIN_PROGRAMS:
         located = distances_from(selection.near, programs) if selection.near else None
+        criteria = link.criteria if link else []
+        fit.answer(programs, criteria)
         groups = build_rows(
-            programs, Condition.objects.all(), distances=located[1] if located else None
+            programs,
+            Condition.objects.all(),
+            distances=located[1] if located else None,
+            criteria=criteria,
         )
         context.update(
             groups=groups,

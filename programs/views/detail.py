@@ -2,6 +2,8 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from programs import facts, fit
+from programs.filters import search_link
 from programs.jsonld import as_script_data, facility_json_ld
 from programs.models import Condition, Program
 from programs.pagecache import cached_page
@@ -11,11 +13,20 @@ from programs.pagecache import cached_page
 def program_detail(request, slug):
     program = get_object_or_404(Program.objects.published().with_detail_data(), slug=slug)
     conditions = list(Condition.objects.all())
+    # Reached from a search: mark what the family asked, and ask first about what is unknown.
+    link = search_link(request.GET)
+    criteria = link.criteria if link else []
+    fit.answer([program], criteria)
+    asked_first = fit.unknown_questions(program, criteria)
+    questions = facts.intake_questions(program, conditions)
     context = {
         "program": program,
         "facility": program.facility,
+        "sections": facts.page_sections(program),
         "conditions": program.condition_table(conditions),
-        "questions": program.intake_questions(conditions),
+        "questions": asked_first + [q for q in questions if q not in asked_first],
+        "search_link": link,
+        "search_query": link.query if link else "",
     }
     # Fictional listings are not offered to search engines as if they were real clinics.
     if not program.is_demo:

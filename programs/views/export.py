@@ -43,14 +43,17 @@ def export_csv(request):
         )
 
     with_distance = programs.place is not None
+    criteria = programs.criteria
     base_url = request.build_absolute_uri("/").rstrip("/")
     writer = csv.writer(_Echo())
 
     def lines():
         # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
-        yield "\ufeff" + writer.writerow(csv_header(with_distance=with_distance))
+        yield "\ufeff" + writer.writerow(csv_header(with_distance=with_distance, criteria=criteria))
         for program in programs.qs.iterator(chunk_size=CHUNK_SIZE):
-            yield writer.writerow(csv_row(program, base_url=base_url, with_distance=with_distance))
+            yield writer.writerow(
+                csv_row(program, base_url=base_url, with_distance=with_distance, criteria=criteria)
+            )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     filename = f"iop-finder-programs-{timezone.localdate():%Y-%m-%d}.csv"

@@ -6,9 +6,9 @@ field and no results: showing programs for a question we did not understand woul
 A page number past the end shows the last page; one that is not a number shows the first.
 """
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from programs import fit
 from programs.filters import SORT_CHOICES, ProgramFilter
 from programs.models import Program
 from programs.pagecache import cached_page
@@ -24,10 +24,12 @@ def home(request):
 @cached_page
 def program_list(request):
     programs = ProgramFilter(
-        request.GET, queryset=Program.objects.published().with_card_data(), request=request
+        request.GET, queryset=Program.objects.published().with_fit_data(), request=request
     )
-    page = Paginator(programs.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = programs.paginator(PER_PAGE).get_page(request.GET.get("page"))
     has_errors = bool(programs.errors)
+    criteria = programs.criteria
+    fit.prepare(page.object_list, criteria, programs.fit_counts(), page.start_index())
     sort_labels = dict(SORT_CHOICES)
     chips = programs.active_filters()
     context = {
@@ -42,6 +44,20 @@ def program_list(request):
         "sorts": [(key, sort_labels[key]) for key in programs.sort_options],
         "has_errors": has_errors,
         "shows_demo": any(program.is_demo for program in page.object_list),
+        "criteria": criteria,
+        # Carried to program pages and comparisons so they know what was asked.
+        "search_query": request.GET.urlencode(),
+        "asked": {chosen.criterion.param for chosen in criteria},
+        "fit_counts": programs.fit_counts(),
+        "shows_misfits": programs.shows_misfits,
+        "group_titles": fit.GROUP_TITLES,
+        # The search without its must-haves, for the form that sets them again.
+        "kept_params": [
+            (name, value)
+            for name, values in request.GET.lists()
+            for value in values
+            if name not in ("must", "page")
+        ],
     }
     if not has_errors and not page.object_list:
         context["relaxations"] = programs.relaxations()

@@ -59,9 +59,14 @@
     var params = items.map(function (item) {
       return "p=" + encodeURIComponent(item.slug);
     });
-    // From a search near a place, the comparison shows distances from that place too.
-    var near = new URLSearchParams(window.location.search).get("near");
+    // From a search, the comparison marks what was asked and leads back to the same results;
+    // from a search near a place, it shows distances from that place too.
+    var here = new URLSearchParams(window.location.search);
+    var search = here.get("search") ||
+      (document.querySelector(".search-form") ? window.location.search.slice(1) : "");
+    var near = new URLSearchParams(search).get("near") || here.get("near");
     if (near) params.push("near=" + encodeURIComponent(near));
+    if (search) params.push("search=" + encodeURIComponent(search));
     return compareUrl + "?" + params.join("&");
   }
 

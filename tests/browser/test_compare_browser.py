@@ -75,8 +75,8 @@ def test_family_builds_a_comparison_of_three_programs_from_the_results(page, pro
     expect(headers.first).to_contain_text("Evening IOP")
 
     # Every program tests for drugs, so the row goes when only differences are shown.
-    testing = row(page, "Drug and alcohol testing")
-    mat = row(page, "Medication for addiction treatment")
+    testing = row(page, "Random drug and alcohol testing")
+    mat = row(page, "Offers medication for addiction treatment")
     expect(testing).to_be_visible()
     page.get_by_label("Show only differences").check()
     expect(testing).to_be_hidden()
@@ -104,8 +104,8 @@ def test_only_differences_works_without_javascript(browser, live_server, program
     page.get_by_label("Show only differences").check()
     page.get_by_role("button", name="Update comparison").click()
     expect(page).to_have_url(re.compile(r"diff=1"))
-    expect(row(page, "Drug and alcohol testing")).to_be_hidden()
-    expect(row(page, "Medication for addiction treatment")).to_be_visible()
+    expect(row(page, "Random drug and alcohol testing")).to_be_hidden()
+    expect(row(page, "Offers medication for addiction treatment")).to_be_visible()
     # Without JavaScript the toggle is a link that starts a comparison.
     page.goto("/programs/weekend-iop/")
     page.get_by_role("link", name="Add to compare: Weekend IOP").click()

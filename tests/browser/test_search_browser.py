@@ -68,14 +68,19 @@ def test_family_searches_a_zip_then_two_filters_narrow_the_results(page, program
     page.get_by_label("Payment").select_option("medicaid")
     page.get_by_role("button", name="Show programs").click()
 
-    expect(page.get_by_role("heading", name="1 program found")).to_be_visible()
+    # Criteria rank rather than hide: the one program that reports both matches, and the page
+    # says how many others say otherwise.
+    expect(page.get_by_role("heading", name="1 program to consider")).to_be_visible()
+    expect(page.get_by_role("heading", name="Matches everything you asked (1)")).to_be_visible()
+    expect(page.get_by_text("Evening sessions: yes (Mon, Wed, Thu 6-9 pm)")).to_be_visible()
+    expect(page.get_by_role("link", name="Show them too")).to_be_visible()
     assert result_titles(page) == ["Evening IOP"]
     chips = page.locator(".chips")
     expect(chips.get_by_role("link", name=re.compile("Accepts: Medicaid"))).to_be_visible()
 
     # Removing one chip widens the search again and keeps the other filters.
     chips.get_by_role("link", name=re.compile("Evening sessions")).click()
-    expect(page.get_by_role("heading", name="2 programs found")).to_be_visible()
+    expect(page.get_by_role("heading", name="2 programs to consider")).to_be_visible()
     assert result_titles(page) == ["Evening IOP", "Daytime IOP"]
     expect(page.get_by_label("Payment")).to_have_value("medicaid")
 
@@ -91,7 +96,7 @@ def test_filter_panel_is_folded_on_a_phone_and_opens_with_a_tap(phone_page, prog
     evening.check()
     page.get_by_role("button", name="Show programs").click()
 
-    expect(page.get_by_role("heading", name="2 programs found")).to_be_visible()
+    expect(page.get_by_role("heading", name="2 programs to consider")).to_be_visible()
     assert result_titles(page) == ["Evening IOP", "Private Evening IOP"]
     expect(page.locator("summary", has_text="Filters")).to_contain_text("(1 on)")
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -107,7 +112,12 @@ def test_search_and_filters_work_without_javascript(browser, live_server, progra
         page.locator("summary", has_text="Filters").click()
         page.get_by_label("Payment").select_option("private-insurance")
         page.get_by_role("button", name="Show programs").click()
-        expect(page.get_by_role("heading", name="1 program found")).to_be_visible()
+        expect(page.get_by_role("heading", name="1 program to consider")).to_be_visible()
         assert result_titles(page) == ["Private Evening IOP"]
+        # The must-have form is a plain GET form too.
+        page.get_by_label("Accepts Private insurance").check()
+        page.get_by_role("button", name="Update the list").click()
+        expect(page.get_by_role("heading", name="1 program to consider")).to_be_visible()
+        assert "must=payment" in page.url
     finally:
         context.close()

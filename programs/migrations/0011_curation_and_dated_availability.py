@@ -62,7 +62,7 @@ def backwards_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0009_program_virtual_index"),
+        ("programs", "0010_import_changes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

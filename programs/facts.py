@@ -1,0 +1,683 @@
+"""Every fact a family compares, declared once, in the order families read them.
+
+The program page, the comparison, the intake questions, the CSV export and the JSON API all
+walk ``FACTS``; none of them names a fact of its own. A fact declares:
+
+* ``key``: its name in the JSON API (a dotted path places it inside an object:
+  ``"schedule.has_evening"``, ``"facility.languages"``) and its identity everywhere else;
+* ``label``: how pages and the comparison name it (the model field's ``verbose_name`` where it
+  has one, read through ``_label()``), and ``help``, a short plain-words note;
+* ``group``: one of ``GROUPS``: the four criteria families compare on, then the rest;
+* ``shown``: its value for people: True / False / None (not reported) / a short text / a list of
+  names; ``programs/_fact_value.html`` renders it, "Not reported - ask at intake" for None;
+* ``data``: its value in the API (defaults to ``shown``); ``csv``: its spreadsheet cell
+  (defaults to ``data``; ``csv_heading`` names the column, the label unless given);
+* ``question``: what to ask at intake when it is not reported (``asks`` says when, for facts
+  whose "unknown" is not simply ``shown`` being None);
+* where it appears: ``on_page``, ``in_compare``, ``in_csv``, ``in_api`` (all by default);
+  ``block``: a template that shows it on the program page instead of a plain line.
+
+Adding a fact: add the model field and its migration, then one ``Fact(...)`` below. The README
+("Design notes") has the recipe; ``tests/test_facts.py`` proves a new fact reaches every view.
+
+Every ``shown``/``data`` reads only rows that ``ProgramQuerySet.with_detail_data()`` loaded, so
+walking the registry costs no queries.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from programs.models import (
+    Availability,
+    ConditionSupportLevel,
+    DualDiagnosis,
+    Facility,
+    Format,
+    LevelOfCare,
+    ModalityKind,
+    Operation,
+    Program,
+    Weekday,
+)
+from programs.wording import sessions_text
+
+
+@dataclass(frozen=True)
+class Group:
+    slug: str
+    title: str
+
+
+WHERE = Group("where-when", "Where and when")
+STAFF = Group("who-treats", "Who treats you")
+APPROACH = Group("how-treat", "How they treat")
+CO_OCCURRING = Group("co-occurring", "Care for co-occurring mental-health conditions")
+PAYMENT = Group("payment", "Payment")
+PEOPLE = Group("served", "Who is served")
+LANGUAGES = Group("languages", "Languages staff speak")
+LICENSING = Group("licensing", "Licensing and accreditation")
+RULES = Group("rules", "Rules and admission")
+GROUPS = [WHERE, STAFF, APPROACH, CO_OCCURRING, PAYMENT, PEOPLE, LANGUAGES, LICENSING, RULES]
+
+
+def _unknown(value) -> bool:
+    return value is None or value == "" or value == []
+
+
+@dataclass(frozen=True)
+class Fact:
+    key: str
+    label: str
+    group: Group
+    shown: Callable[[Program], Any]
+    data: Callable[[Program], Any] | None = None
+    csv: Callable[[Program], Any] | None = None
+    csv_heading: str = ""
+    question: str = ""
+    asks: Callable[[Program], bool] | None = None
+    # More questions that depend on what the page lists (the co-occurring conditions).
+    follow_up: Callable[[Program, list], list[str]] | None = None
+    help: str = ""
+    block: str = ""
+    on_page: bool = True
+    in_compare: bool = True
+    in_csv: bool = True
+    in_api: bool = True
+
+    def value(self, program):
+        return self.shown(program)
+
+    def api_value(self, program):
+        return (self.data or self.shown)(program)
+
+    def csv_value(self, program):
+        return (self.csv or self.data or self.shown)(program)
+
+    @property
+    def heading(self) -> str:
+        return self.csv_heading or self.label
+
+    def is_unknown(self, program) -> bool:
+        if self.asks is not None:
+            return self.asks(program)
+        return _unknown(self.shown(program))
+
+
+# --- Reading facts from a loaded program ---------------------------------------------------
+
+
+def _label(model, field: str) -> str:
+    name = str(model._meta.get_field(field).verbose_name)
+    return name[:1].upper() + name[1:]
+
+
+def choice_data(value, choices) -> dict | None:
+    """``{"code", "label"}`` for a choice, None when not reported. (Faster than Django's
+    ``get_FOO_display()``, which rebuilds the choice list on every call.)"""
+    if value in ("", None):
+        return None
+    try:
+        label = choices(value).label
+    except ValueError:  # a value outside the choices (no constraint forbids it): show it as is
+        label = value
+    return {"code": value, "label": str(label)}
+
+
+def _choice_label(value, choices) -> str | None:
+    data = choice_data(value, choices)
+    return data["label"] if data else None
+
+
+def _rows(manager) -> list[dict] | None:
+    return [{"slug": row.slug, "name": row.name} for row in manager.all()] or None
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _names(items) -> list[str] | None:
+    return [str(item) for item in items] or None
+
+
+def _roles(program, test) -> list:
+    return [role for role in program.staff_roles.all() if test(role.credential)]
+
+
+def _best_availability(roles) -> str | None:
+    availabilities = {role.availability for role in roles}
+    if Availability.ON_SITE in availabilities:
+        return Availability.ON_SITE.label
+    if Availability.REFERRAL in availabilities:
+        return Availability.REFERRAL.label
+    return None
+
+
+def _modalities_of_kind(program, kind: str) -> list[str] | str | None:
+    modalities = list(program.modalities.all())
+    if not modalities:
+        return None
+    return _names(m for m in modalities if m.kind == kind) or "None listed"
+
+
+def _hours(program) -> str | None:
+    hours = program.hours_per_week
+    return f"{float(hours):g} hours" if hours is not None else None
+
+
+def _sessions_data(program) -> list[dict] | None:
+    return [
+        {
+            "weekday": Weekday(session.weekday).label,
+            "start": session.start.strftime("%H:%M"),
+            "end": session.end.strftime("%H:%M"),
+            "track": session.track or None,
+        }
+        for session in program.sessions.all()
+    ] or None
+
+
+def _sessions_csv(program) -> list[str] | None:
+    return [
+        f"{Weekday(s.weekday).label[:3]} {s.start:%H:%M}-{s.end:%H:%M}"
+        + (f" ({s.track})" if s.track else "")
+        for s in program.sessions.all()
+    ] or None
+
+
+def _staff_data(program) -> list[dict] | None:
+    return [
+        {
+            "credential": {"slug": role.credential.slug, "name": role.credential.name},
+            "availability": choice_data(role.availability, Availability),
+            "count": role.count,
+            "leads_groups": role.leads_groups,
+        }
+        for role in program.staff_roles.all()
+    ] or None
+
+
+def _staff_text(program) -> list[str] | None:
+    return [
+        f"{role.credential.name} ({Availability(role.availability).label.lower()})"
+        for role in program.staff_roles.all()
+    ] or None
+
+
+def _conditions_data(program) -> list[dict] | None:
+    return [
+        {
+            "condition": {"slug": support.condition.slug, "name": support.condition.name},
+            "support": choice_data(support.support, ConditionSupportLevel),
+        }
+        for support in program.condition_support.all()
+    ] or None
+
+
+def _conditions_text(program) -> list[str] | None:
+    return [
+        f"{s.condition.name}: {ConditionSupportLevel(s.support).label.lower()}"
+        for s in program.condition_support.all()
+    ] or None
+
+
+def _medications(program) -> list[str] | str | None:
+    names = _names(program.medications.all())
+    if names is None and program.offers_mat is False:
+        return "None"
+    return names
+
+
+def _asks_medications(program) -> bool:
+    return program.offers_mat is not False and not program.medications.all()
+
+
+def _asks_conditions(program) -> bool:
+    return not program.condition_support.all() and program.dual_diagnosis not in (
+        None,
+        DualDiagnosis.ADDICTION_ONLY,
+    )
+
+
+def _in_sentence(name: str) -> str:
+    """A condition's name inside a sentence: lower case, except acronyms ("ADHD", "PTSD...")."""
+    return name if name.split()[0].isupper() else name[:1].lower() + name[1:]
+
+
+def _missing_conditions_question(program, conditions) -> list[str]:
+    """When a program reports some conditions: one question about the listed ones it leaves out."""
+    supports = list(program.condition_support.all())
+    if not supports or program.dual_diagnosis == DualDiagnosis.ADDICTION_ONLY:
+        return []
+    reported = {support.condition_id for support in supports}
+    missing = [_in_sentence(c.name) for c in conditions if c.pk not in reported]
+    if not missing:
+        return []
+    listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
+    return [f"Do you treat {listed} here, by referral, or not at all?"]
+
+
+def _bool(field: str, group: Group, question: str = "", **options) -> Fact:
+    """A yes / no / not reported fact stored in one nullable boolean field of the program."""
+    options.setdefault("label", _label(Program, field))
+    return Fact(
+        key=options.pop("key", field),
+        group=group,
+        shown=lambda program: getattr(program, field),
+        question=question,
+        **options,
+    )
+
+
+def _facility_list(field: str, group: Group, question: str, **options) -> Fact:
+    """A list of lookup values on the program's facility (payment, languages...)."""
+    options.setdefault("label", _label(Facility, field))
+    return Fact(
+        key=f"facility.{field}",
+        group=group,
+        shown=lambda program: _names(getattr(program.facility, field).all()),
+        data=lambda program: _rows(getattr(program.facility, field)),
+        question=question,
+        **options,
+    )
+
+
+def _program_list(field: str, group: Group, question: str = "", **options) -> Fact:
+    options.setdefault("label", _label(Program, field))
+    return Fact(
+        key=field,
+        group=group,
+        shown=options.pop("shown", lambda program: _names(getattr(program, field).all())),
+        data=lambda program: _rows(getattr(program, field)),
+        question=question,
+        **options,
+    )
+
+
+# --- The registry, in page order -------------------------------------------------------------
+
+FACTS: list[Fact] = [
+    # Where and when
+    Fact(
+        "level_of_care",
+        "Level of care",
+        WHERE,
+        shown=lambda p: _choice_label(p.level_of_care, LevelOfCare),
+        data=lambda p: choice_data(p.level_of_care, LevelOfCare),
+        on_page=False,
+    ),
+    Fact(
+        "address",
+        "Address",
+        WHERE,
+        shown=lambda p: p.facility.address_lines,
+        block="programs/facts/_address.html",
+        in_compare=False,
+        in_csv=False,
+        in_api=False,
+    ),
+    Fact(
+        "town",
+        "Town",
+        WHERE,
+        shown=lambda p: f"{p.facility.city}, {p.facility.state}",
+        on_page=False,
+        in_csv=False,
+        in_api=False,
+    ),
+    Fact(
+        "format",
+        "Format",
+        WHERE,
+        shown=lambda p: _choice_label(p.format, Format),
+        data=lambda p: choice_data(p.format, Format),
+        question="Are sessions in person, online, or both?",
+    ),
+    Fact(
+        "schedule.hours_per_week",
+        "Hours per week",
+        WHERE,
+        shown=_hours,
+        data=lambda p: float(p.hours_per_week) if p.hours_per_week is not None else None,
+    ),
+    Fact(
+        "schedule.has_evening",
+        "Evening sessions",
+        WHERE,
+        shown=lambda p: p.has_evening,
+        help="Starting at 4 pm or later.",
+    ),
+    Fact("schedule.has_weekend", "Weekend sessions", WHERE, shown=lambda p: p.has_weekend),
+    Fact(
+        "schedule.days",
+        "Days",
+        WHERE,
+        shown=lambda p: p.schedule_days or None,
+        on_page=False,
+        in_compare=False,
+    ),
+    Fact(
+        "typical_length_weeks",
+        "Typical length",
+        WHERE,
+        shown=lambda p: f"{p.typical_length_weeks} weeks" if p.typical_length_weeks else None,
+        data=lambda p: p.typical_length_weeks,
+        csv_heading="Typical length (weeks)",
+        question="How many weeks does the program usually last?",
+    ),
+    Fact(
+        "schedule.sessions",
+        "Schedule",
+        WHERE,
+        shown=lambda p: sessions_text(p.sessions.all()) or None,
+        data=_sessions_data,
+        csv=_sessions_csv,
+        csv_heading="Sessions",
+        question="Which days and times do sessions run, and how many hours a week is that?",
+        block="programs/facts/_schedule.html",
+    ),
+    # Who treats you
+    Fact(
+        "physician",
+        "Psychiatrist or other physician",
+        STAFF,
+        shown=lambda p: _best_availability(_roles(p, lambda c: c.is_physician)),
+        question="Is a psychiatrist or other physician available, on site or by referral?",
+        on_page=False,
+        in_csv=False,
+        in_api=False,
+    ),
+    Fact(
+        "prescriber",
+        "Someone who can prescribe",
+        STAFF,
+        shown=lambda p: _best_availability(_roles(p, lambda c: c.is_prescriber)),
+        help="A physician, nurse practitioner or physician assistant.",
+        on_page=False,
+        in_csv=False,
+        in_api=False,
+    ),
+    Fact(
+        "licensed_therapists",
+        "Licensed therapists",
+        STAFF,
+        shown=lambda p: _names(
+            f"{role.credential} ({role.get_availability_display().lower()})"
+            for role in _roles(p, lambda c: c.is_licensed_therapist)
+        ),
+        on_page=False,
+        in_csv=False,
+        in_api=False,
+    ),
+    _bool(
+        "individual_therapy",
+        STAFF,
+        "Will I have individual sessions with a licensed therapist, and how often?",
+    ),
+    Fact(
+        "group_leaders",
+        "Who leads groups",
+        STAFF,
+        shown=lambda p: _names(r.credential for r in p.staff_roles.all() if r.leads_groups),
+        question="Who leads the groups, and what credentials do they hold?",
+        on_page=False,
+        in_csv=False,
+        in_api=False,
+    ),
+    Fact(
+        "group_size_max",
+        "Largest group",
+        STAFF,
+        shown=lambda p: f"{p.group_size_max} people" if p.group_size_max else None,
+        data=lambda p: p.group_size_max,
+        csv_heading="Largest group size",
+        question="How many people are in a group?",
+    ),
+    Fact(
+        "staff",
+        "Treatment team",
+        STAFF,
+        shown=_staff_text,
+        data=_staff_data,
+        csv=_staff_text,
+        csv_heading="Staff",
+        question="Who is on the treatment team, and what licenses do they hold?",
+        block="programs/facts/_staff.html",
+        in_compare=False,
+    ),
+    # How they treat
+    Fact(
+        "modalities",
+        _label(Program, "modalities"),
+        APPROACH,
+        shown=lambda p: _names(p.modalities.all()),
+        data=lambda p: _rows(p.modalities),
+        question="Which therapies do you use (for example CBT, DBT, 12-step facilitation)?",
+        block="programs/facts/_modalities.html",
+        in_compare=False,
+    ),
+    *(
+        Fact(
+            f"modalities.{kind.value}",
+            kind.label,
+            APPROACH,
+            shown=lambda p, kind=kind: _modalities_of_kind(p, kind),
+            on_page=False,
+            in_csv=False,
+            in_api=False,
+        )
+        for kind in ModalityKind
+    ),
+    _bool(
+        "offers_mat",
+        APPROACH,
+        "Do you prescribe or continue medication for addiction treatment, such as "
+        "buprenorphine or naltrexone?",
+    ),
+    _program_list(
+        "medications",
+        APPROACH,
+        "Which medications for addiction treatment can I get or keep taking here?",
+        label="Medications offered",
+        shown=_medications,
+        asks=_asks_medications,
+    ),
+    _program_list("group_topics", APPROACH, "What topics do the groups cover?"),
+    _bool("family_program", APPROACH, "Is there a family program or family therapy?"),
+    _bool("aftercare_planning", APPROACH, "Will you help plan aftercare when I finish?"),
+    # Co-occurring mental-health care
+    Fact(
+        "dual_diagnosis",
+        "Overall",
+        CO_OCCURRING,
+        shown=lambda p: _choice_label(p.dual_diagnosis, DualDiagnosis),
+        data=lambda p: choice_data(p.dual_diagnosis, DualDiagnosis),
+        csv_heading="Co-occurring (dual-diagnosis) capability",
+        question="Do you treat mental-health conditions such as depression, anxiety or PTSD "
+        "here, or refer out?",
+    ),
+    _bool(
+        "psychiatric_evaluation",
+        CO_OCCURRING,
+        "Is a psychiatric evaluation part of intake?",
+    ),
+    _bool(
+        "medication_management",
+        CO_OCCURRING,
+        "Can someone here prescribe and manage psychiatric medication?",
+    ),
+    Fact(
+        "conditions",
+        "Condition by condition",
+        CO_OCCURRING,
+        shown=_conditions_text,
+        data=_conditions_data,
+        csv=_conditions_text,
+        csv_heading="Co-occurring conditions",
+        question="Which mental-health conditions do you treat on site, and which do you refer out?",
+        asks=_asks_conditions,
+        follow_up=_missing_conditions_question,
+        block="programs/facts/_conditions.html",
+        in_compare=False,
+    ),
+    # Payment, people served, languages, licensing, rules and admission
+    _facility_list(
+        "payment_types",
+        PAYMENT,
+        "Which insurance do you accept, and is there a sliding fee or payment plan?",
+        label="Payment accepted",
+    ),
+    _program_list(
+        "populations",
+        PEOPLE,
+        "Who is the program for (age, gender, other groups)?",
+    ),
+    _facility_list(
+        "languages",
+        LANGUAGES,
+        "Which languages do staff speak?",
+        label="Languages spoken by staff",
+    ),
+    _facility_list(
+        "accreditations",
+        LICENSING,
+        "Is the program licensed by the state, and is it accredited (for example CARF or The "
+        "Joint Commission)?",
+        label="Licenses and accreditations",
+    ),
+    Fact(
+        "facility.operation",
+        "Run by",
+        LICENSING,
+        shown=lambda p: _choice_label(p.facility.operation, Operation),
+        data=lambda p: choice_data(p.facility.operation, Operation),
+    ),
+    _bool("drug_testing", RULES, "Do you test for drugs and alcohol, and how often?"),
+    # Availability is shown only with the day it was confirmed (programs.availability words it,
+    # and after 30 days says "last confirmed ... - ask"); the API and CSV give the raw answer and
+    # its date. An answer too old to rely on is asked about again at intake.
+    Fact(
+        "accepting_new_clients",
+        "Accepting new clients",
+        RULES,
+        shown=lambda p: p.accepting_display or None,
+        data=lambda p: p.accepting_new_clients,
+        question="Are you taking new clients now, and how soon could I start?",
+        asks=lambda p: not p.accepting_is_current,
+    ),
+    Fact(
+        "accepting_confirmed_on",
+        "Accepting new clients: confirmed on",
+        RULES,
+        shown=lambda p: _iso(p.accepting_confirmed_on),
+        on_page=False,
+        in_compare=False,
+    ),
+    Fact(
+        "typical_wait_days",
+        "Typical wait for a first appointment",
+        RULES,
+        shown=lambda p: p.wait_display or None,
+        data=lambda p: p.typical_wait_days,
+        csv_heading="Typical wait for a first appointment (days)",
+    ),
+    Fact(
+        "wait_confirmed_on",
+        "Typical wait: confirmed on",
+        RULES,
+        shown=lambda p: _iso(p.wait_confirmed_on),
+        on_page=False,
+        in_compare=False,
+    ),
+]
+
+assert len({fact.key for fact in FACTS}) == len(FACTS), "two facts share a key"
+
+
+def by_key(key: str) -> Fact:
+    return next(fact for fact in FACTS if fact.key == key)
+
+
+def facts_of(group: Group) -> list[Fact]:
+    return [fact for fact in FACTS if fact.group == group]
+
+
+# --- What the views read -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One fact of one program, ready for a template."""
+
+    fact: Fact
+    value: Any
+
+    @property
+    def is_list(self) -> bool:
+        return isinstance(self.value, list | tuple)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of a program page: runs of plain facts (shown in a list) and blocks."""
+
+    group: Group
+    parts: list  # each a list[Shown] (plain facts) or one Shown with a block template
+
+
+def page_sections(program) -> list[Section]:
+    """The program page's groups, facts and values, in registry order."""
+    sections = []
+    for group in GROUPS:
+        parts: list = []
+        for fact in facts_of(group):
+            if not fact.on_page:
+                continue
+            shown = Shown(fact, fact.value(program))
+            if fact.block:
+                parts.append(shown)
+            elif parts and isinstance(parts[-1], list):
+                parts[-1].append(shown)
+            else:
+                parts.append([shown])
+        sections.append(Section(group, parts))
+    return sections
+
+
+def intake_questions(program, conditions=()) -> list[str]:
+    """A question for every fact this program has not reported, in page order.
+
+    ``conditions``: the co-occurring conditions the page lists; those the program has not
+    reported on are asked about together.
+    """
+    questions = []
+    for fact in FACTS:
+        if fact.question and fact.is_unknown(program):
+            questions.append(fact.question)
+        if fact.follow_up is not None:
+            questions.extend(fact.follow_up(program, list(conditions)))
+    return questions
+
+
+def api_data(program) -> dict:
+    """Every fact's API value, placed at its key (``"schedule.has_evening"`` nests)."""
+    data: dict = {}
+    for fact in FACTS:
+        if not fact.in_api:
+            continue
+        *path, name = fact.key.split(".")
+        target = data
+        for part in path:
+            target = target.setdefault(part, {})
+        target[name] = fact.api_value(program)
+    return data
+
+
+# Read from FACTS on each call, never copied at import, so the registry is the only list.
+def csv_facts() -> list[Fact]:
+    return [fact for fact in FACTS if fact.in_csv]
+
+
+def compare_facts() -> list[Fact]:
+    return [fact for fact in FACTS if fact.in_compare]

@@ -1,0 +1,534 @@
+"""How well each program fits what a family asked for: met, not met, or not reported.
+
+Real listings leave most facts unsaid, so a filter that kept only programs that *reported* a
+fact would answer most real searches with nothing. Instead the place, the words, the state, the
+level of care and the facility stay hard limits, and every other filter is a *criterion*: each
+program gets, per chosen criterion, 1 (reported and met), 0 (reported and not met) or NULL (not
+reported), computed in SQL so that the page, the CSV and the API group, count and order programs
+the same way:
+
+* **matches**: every chosen criterion reported and met;
+* **might fit**: none contradicted, at least one not reported (ask about it);
+* **does not fit**: at least one reported and not met; listed only when asked for.
+
+A criterion can be made a must-have (``?must=evening``): then "not reported" does not fit.
+
+Each criterion below names the fact of ``programs.facts`` it tests (its card line shows that
+fact's value) and declares its test once, as a SQL expression over a program row.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from programs import facts
+from programs.availability import accepting_recently
+from programs.models import (
+    Availability,
+    ConditionSupport,
+    ConditionSupportLevel,
+    DualDiagnosis,
+    Facility,
+    Format,
+    Modality,
+    ModalityKind,
+    Program,
+    StaffRole,
+)
+from programs.models.choices import WEEKDAY_ABBR
+
+MATCHES, MIGHT_FIT, DOES_NOT_FIT = 0, 1, 2
+GROUP_KEYS = {MATCHES: "matches", MIGHT_FIT: "might_fit", DOES_NOT_FIT: "does_not_fit"}
+ANSWERS = {1: "yes", 0: "no", None: None}  # as the API and CSV give them; None: not reported
+GROUP_TITLES = {
+    MATCHES: "Matches everything you asked",
+    MIGHT_FIT: "Might fit: ask about what is not reported",
+    DOES_NOT_FIT: "Does not fit",
+}
+
+
+def _state(met: Q, reported: Q) -> Case:
+    """1 when ``met``, else 0 when ``reported``, else NULL (not reported)."""
+    return Case(
+        When(met, then=Value(1)),
+        When(reported, then=Value(0)),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+
+
+def _met_or_unknown(met: Q) -> Case:
+    """1 when ``met``, else NULL: a fact whose absence is never reported as a no."""
+    return Case(When(met, then=Value(1)), default=Value(None), output_field=IntegerField())
+
+
+def _exists(model, **lookups) -> Q:
+    return Q(Exists(model.objects.filter(**lookups)))
+
+
+def _staff(**lookups) -> Q:
+    return _exists(StaffRole, program=OuterRef("pk"), **lookups)
+
+
+def _program_list(field: str, value) -> Case:
+    through = getattr(Program, field).through
+    column = getattr(Program, field).field.m2m_reverse_field_name()
+    return _state(
+        _exists(through, program=OuterRef("pk"), **{column: value}),
+        _exists(through, program=OuterRef("pk")),
+    )
+
+
+def _facility_list(field: str, value) -> Case:
+    through = getattr(Facility, field).through
+    column = getattr(Facility, field).field.m2m_reverse_field_name()
+    return _state(
+        _exists(through, facility=OuterRef("facility"), **{column: value}),
+        _exists(through, facility=OuterRef("facility")),
+    )
+
+
+def _modality_kind(kind: str) -> Case:
+    through = Program.modalities.through
+    return _state(
+        _exists(Modality, programs=OuterRef("pk"), kind=kind),
+        _exists(through, program=OuterRef("pk")),
+    )
+
+
+def _yes_no(field: str) -> Callable[[Any], Case]:
+    return lambda value: _state(Q(**{field: True}), Q(**{field: False}))
+
+
+def _days_mask(days) -> int:
+    mask = 0
+    for day in days:
+        mask |= 1 << WEEKDAY_ABBR.index(day.capitalize())
+    return mask
+
+
+def _within_days(days) -> Case:
+    # Every session on a chosen day: the program's day mask is a non-empty subset of the chosen.
+    chosen = _days_mask(days)
+    subsets = [mask for mask in range(1, 128) if mask & ~chosen == 0]
+    return _state(Q(days_mask__in=subsets), Q(days_mask__gt=0))
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One filter that ranks rather than hides: ``param`` is its query-string name."""
+
+    param: str
+    fact: str  # the key of the fact in programs.facts whose value explains the answer
+    test: Callable[[Any], Case]  # the cleaned value -> 1 / 0 / NULL per program
+    wording: Callable[[Any], str]  # "Evening sessions", "Accepts Medicaid"
+    misfit: Callable[[Any], str]  # why a program does not fit: "no evening sessions"
+    per_value: bool = False  # several values are several criteria (every condition chosen)
+    explains: bool = False  # the card shows the fact's value beside the answer ("Mon, Wed 6-9 pm")
+    # What to ask at intake when the listing does not say (default: the fact's own question).
+    question: Callable[[Any], str] | None = None
+
+
+CRITERIA: list[Criterion] = [
+    Criterion(
+        "evening",
+        "schedule.sessions",
+        _yes_no("has_evening"),
+        lambda v: "Evening sessions",
+        lambda v: "no evening sessions",
+        explains=True,
+    ),
+    Criterion(
+        "weekend",
+        "schedule.sessions",
+        _yes_no("has_weekend"),
+        lambda v: "Weekend sessions",
+        lambda v: "no weekend sessions",
+        explains=True,
+    ),
+    Criterion(
+        "days",
+        "schedule.sessions",
+        _within_days,
+        lambda v: "Meets only on " + ", ".join(day.capitalize() for day in v),
+        lambda v: "sessions on other days",
+        explains=True,
+    ),
+    Criterion(
+        "max_hours",
+        "schedule.hours_per_week",
+        lambda v: _state(Q(hours_per_week__lte=v), Q(hours_per_week__isnull=False)),
+        lambda v: f"At most {v.normalize():f} hours a week",
+        lambda v: f"more than {v.normalize():f} hours a week",
+        explains=True,
+    ),
+    Criterion(
+        "format",
+        "format",
+        lambda v: _state(Q(format__in=v), ~Q(format=Format.NOT_REPORTED)),
+        lambda v: " or ".join(Format(code).label for code in v),
+        lambda v: "another format",
+    ),
+    Criterion(
+        "physician",
+        "physician",
+        lambda v: _state(
+            _staff(credential__is_physician=True, availability=Availability.ON_SITE),
+            _staff(credential__is_physician=True),
+        ),
+        lambda v: "Psychiatrist or physician on site",
+        lambda v: "a physician by referral only",
+        explains=True,
+    ),
+    Criterion(
+        "prescriber",
+        "prescriber",
+        lambda v: _met_or_unknown(_staff(credential__is_prescriber=True)),
+        lambda v: "Someone who can prescribe",
+        lambda v: "no prescriber",
+        explains=True,
+    ),
+    Criterion(
+        "therapist",
+        "individual_therapy",
+        _yes_no("individual_therapy"),
+        lambda v: "Individual therapy with a licensed therapist",
+        lambda v: "no individual therapy",
+    ),
+    Criterion(
+        "leader",
+        "group_leaders",
+        lambda v: _state(
+            _staff(credential__in=list(v), leads_groups=True),
+            _staff(credential__in=list(v), leads_groups=False),
+        ),
+        lambda v: "Groups led by " + " or ".join(str(row) for row in v),
+        lambda v: "groups led by others",
+        explains=True,
+    ),
+    Criterion(
+        "modality",
+        "modalities",
+        lambda v: _program_list("modalities", v),
+        lambda v: f"Offers {v}",
+        lambda v: f"{v} not listed",
+        per_value=True,
+    ),
+    Criterion(
+        "mat",
+        "offers_mat",
+        _yes_no("offers_mat"),
+        lambda v: "Medication for addiction treatment",
+        lambda v: "no medication for addiction treatment",
+    ),
+    Criterion(
+        "medication",
+        "medications",
+        lambda v: _state(
+            _exists(Program.medications.through, program=OuterRef("pk"), medication=v),
+            Q(offers_mat=False) | _exists(Program.medications.through, program=OuterRef("pk")),
+        ),
+        lambda v: f"Offers {v}",
+        lambda v: f"{v} not listed",
+    ),
+    Criterion(
+        "holistic",
+        "modalities.holistic",
+        lambda v: _modality_kind(ModalityKind.HOLISTIC),
+        lambda v: "Holistic options",
+        lambda v: "no holistic options listed",
+    ),
+    Criterion(
+        "mutual_help",
+        "modalities.mutual_help",
+        lambda v: _modality_kind(ModalityKind.MUTUAL_HELP),
+        lambda v: "Mutual-help groups",
+        lambda v: "no mutual-help groups listed",
+    ),
+    Criterion(
+        "condition",
+        "conditions",
+        lambda v: _state(
+            _exists(
+                ConditionSupport,
+                program=OuterRef("pk"),
+                condition=v,
+                support=ConditionSupportLevel.ON_SITE,
+            ),
+            _exists(ConditionSupport, program=OuterRef("pk"), condition=v)
+            | Q(dual_diagnosis=DualDiagnosis.ADDICTION_ONLY),
+        ),
+        lambda v: f"Treats {v.name.lower() if not v.name.isupper() else v.name} on site",
+        lambda v: f"{v.name} not treated on site",
+        per_value=True,
+        question=lambda v: (
+            f"Do you treat {v.name if v.name.isupper() else v.name.lower()} "
+            "here, by referral, or not at all?"
+        ),
+    ),
+    Criterion(
+        "dual",
+        "dual_diagnosis",
+        lambda v: _state(Q(dual_diagnosis__gte=int(v)), Q(dual_diagnosis__isnull=False)),
+        lambda v: DualDiagnosis(int(v)).label if int(v) > 1 else "Reports its mental-health care",
+        lambda v: "less mental-health care",
+    ),
+    Criterion(
+        "payment",
+        "facility.payment_types",
+        lambda v: _facility_list("payment_types", v),
+        lambda v: f"Accepts {v}",
+        lambda v: f"{v} not listed",
+    ),
+    Criterion(
+        "population",
+        "populations",
+        lambda v: _program_list("populations", v),
+        lambda v: f"Serves {v}",
+        lambda v: f"{v} not listed",
+    ),
+    Criterion(
+        "language",
+        "facility.languages",
+        lambda v: _facility_list("languages", v),
+        lambda v: f"Staff speak {v}",
+        lambda v: f"{v} not listed",
+    ),
+    Criterion(
+        "accreditation",
+        "facility.accreditations",
+        lambda v: _facility_list("accreditations", v),
+        lambda v: f"{v}",
+        lambda v: f"{v} not listed",
+    ),
+    Criterion(
+        "accepting",
+        "accepting_new_clients",
+        # Met only when confirmed within FRESH_DAYS; a "no" of any age is reported and not met.
+        lambda v: _state(accepting_recently(timezone.localdate()), Q(accepting_new_clients=False)),
+        lambda v: "Accepting new clients (confirmed in the last 30 days)",
+        lambda v: "not taking new clients",
+    ),
+]
+BY_PARAM: dict[str, Criterion] = {criterion.param: criterion for criterion in CRITERIA}
+
+
+def is_chosen(value) -> bool:
+    if hasattr(value, "exists") and not isinstance(value, list):
+        value = list(value)
+    return value not in (None, "", [], False)
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """One criterion as a family chose it, with its place among the page's criteria."""
+
+    criterion: Criterion
+    value: Any
+    index: int
+    must: bool
+
+    @property
+    def alias(self) -> str:
+        return f"fit_{self.index}"
+
+    @property
+    def label(self) -> str:
+        return self.criterion.wording(self.value)
+
+    @property
+    def value_key(self) -> str | None:
+        """The one value it stands for, for a criterion with a row per value (its slug)."""
+        return getattr(self.value, "slug", None) if self.criterion.per_value else None
+
+    @property
+    def question(self) -> str:
+        if self.criterion.question is not None:
+            return self.criterion.question(self.value)
+        return facts.by_key(self.criterion.fact).question or f"{self.label}?"
+
+    def expression(self):
+        test = self.criterion.test(self.value)
+        # A must-have turns "not reported" into "does not fit".
+        return Coalesce(test, Value(0)) if self.must else test
+
+
+def chosen_criteria(cleaned: dict, must: list[str]) -> list[Chosen]:
+    """The criteria a search chose, in registry order, from the form's cleaned values."""
+    found: list[Chosen] = []
+    for criterion in CRITERIA:
+        value = cleaned.get(criterion.param)
+        if not is_chosen(value):
+            continue
+        values = list(value) if criterion.per_value else [value]
+        for one in values:
+            found.append(Chosen(criterion, one, len(found), criterion.param in must))
+    return found
+
+
+def annotate(queryset, chosen: list[Chosen]):
+    """Each program's answer per criterion (``fit_N``), then how many are met, unknown and
+    contradicted, and its group (``fit_group``: matches, might fit, does not fit)."""
+    if not chosen:
+        return queryset
+    queryset = queryset.annotate(**{c.alias: c.expression() for c in chosen})
+
+    def total(test: Callable[[str], Q]):
+        expression = Value(0)
+        for c in chosen:
+            expression = expression + Case(
+                When(test(c.alias), then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        return expression
+
+    queryset = queryset.annotate(
+        fit_met=total(lambda alias: Q(**{alias: 1})),
+        fit_unknown=total(lambda alias: Q(**{f"{alias}__isnull": True})),
+        fit_fails=total(lambda alias: Q(**{alias: 0})),
+    )
+    return queryset.annotate(
+        fit_group=Case(
+            When(fit_fails__gt=0, then=Value(DOES_NOT_FIT)),
+            When(fit_unknown__gt=0, then=Value(MIGHT_FIT)),
+            default=Value(MATCHES),
+            output_field=IntegerField(),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """Why some programs do not fit: how many contradict one criterion."""
+
+    chosen: Chosen
+    count: int
+    only: int  # how many contradict this criterion and nothing else
+
+    @property
+    def text(self) -> str:
+        return f"{self.chosen.criterion.misfit(self.chosen.value)} ({self.count})"
+
+
+@dataclass(frozen=True)
+class Counts:
+    matches: int
+    might_fit: int
+    does_not_fit: int
+    misfits: list[Misfit]
+
+    @property
+    def listed(self) -> int:
+        return self.matches + self.might_fit
+
+
+def count(queryset, chosen: list[Chosen]) -> Counts:
+    """How many programs fall in each group, and per criterion how many contradict it: one
+    query over the annotated queryset."""
+    aggregates = {
+        "matches": Count("pk", filter=Q(fit_group=MATCHES)),
+        "might_fit": Count("pk", filter=Q(fit_group=MIGHT_FIT)),
+        "does_not_fit": Count("pk", filter=Q(fit_group=DOES_NOT_FIT)),
+    }
+    for c in chosen:
+        aggregates[f"{c.alias}_no"] = Count("pk", filter=Q(**{c.alias: 0}))
+        aggregates[f"{c.alias}_only"] = Count("pk", filter=Q(fit_fails=1, **{c.alias: 0}))
+    found = queryset.order_by().aggregate(**aggregates)
+    misfits = [
+        Misfit(c, found[f"{c.alias}_no"], found[f"{c.alias}_only"])
+        for c in chosen
+        if found[f"{c.alias}_no"]
+    ]
+    return Counts(found["matches"], found["might_fit"], found["does_not_fit"], misfits)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One line of a card: a chosen criterion and what the listing says about it."""
+
+    label: str
+    state: int | None  # 1 met, 0 not met, None not reported
+    detail: Any = None  # the fact's value, when it says more than yes or no
+
+    @property
+    def answer(self) -> str | None:
+        return ANSWERS[self.state]
+
+
+def reasons(program, chosen: list[Chosen]) -> list[Reason]:
+    """The card lines of one fetched program, from its ``fit_N`` answers and the facts."""
+    lines = []
+    for c in chosen:
+        state = getattr(program, c.alias, None)
+        detail = None
+        if c.criterion.explains and state is not None:
+            detail = facts.by_key(c.criterion.fact).value(program)
+        if c.criterion.param == "condition":
+            # How this condition is handled, not the program's overall label.
+            detail = program.condition_support_label(c.value)
+        if isinstance(detail, list | tuple):
+            detail = ", ".join(str(item) for item in detail)
+        if detail in (True, False, ""):
+            detail = None
+        lines.append(Reason(c.label, state, detail))
+    return lines
+
+
+def heading(group: int, counts: Counts) -> str:
+    """A group's heading on the results page, with how many programs it holds."""
+    number = {MATCHES: counts.matches, MIGHT_FIT: counts.might_fit}.get(group, counts.does_not_fit)
+    return f"{GROUP_TITLES[group]} ({number})"
+
+
+def prepare(programs, chosen: list[Chosen], counts: "Counts | None", start: int = 1) -> None:
+    """Give each fetched program of a results page its card lines (``fit_reasons``), its
+    place in the whole list (``fit_position``) and its group's heading (``fit_heading``)."""
+    if not chosen or counts is None:
+        return
+    for position, program in enumerate(programs, start=start):
+        program.fit_reasons = reasons(program, chosen)
+        program.fit_position = position
+        program.fit_heading = heading(program.fit_group, counts)
+
+
+def fit_data(program, chosen: list[Chosen]) -> dict | None:
+    """A program's group and its answer per chosen criterion, for the API and the CSV."""
+    if not chosen:
+        return None
+    return {
+        "group": GROUP_KEYS[program.fit_group],
+        "criteria": [
+            {
+                "criterion": c.criterion.param,
+                "value": c.value_key,
+                "label": c.label,
+                "answer": ANSWERS[getattr(program, c.alias)],
+            }
+            for c in chosen
+        ],
+    }
+
+
+def answer(programs, chosen: list[Chosen]) -> None:
+    """Give programs fetched on their own (a program page, a comparison) their answers to a
+    search's criteria and their card lines: one query."""
+    programs = list(programs)
+    if not chosen or not programs:
+        return
+    aliases = [c.alias for c in chosen]
+    rows = annotate(Program.objects.filter(pk__in=[p.pk for p in programs]), chosen)
+    by_pk = {row["pk"]: row for row in rows.values("pk", "fit_group", *aliases)}
+    for program in programs:
+        for name, value in by_pk[program.pk].items():
+            setattr(program, name, value)
+        program.fit_reasons = reasons(program, chosen)
+
+
+def unknown_questions(program, chosen: list[Chosen]) -> list[str]:
+    """The questions about the chosen criteria this program does not report: asked first."""
+    return list(
+        dict.fromkeys(c.question for c in chosen if getattr(program, c.alias, None) is None)
+    )

@@ -1,0 +1,59 @@
+"""The fact registry (programs/facts.py): one declaration reaches every view of a fact."""
+
+import csv
+import io
+
+import pytest
+
+from programs import facts
+from programs.models import Program
+from tests.factories import make_facility, make_program
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_fact_added_to_the_registry_shows_on_the_page_comparison_csv_and_api(
+    client, monkeypatch
+):
+    website = facts.Fact(
+        "facility.has_website",
+        "Has a website of its own",
+        facts.RULES,
+        shown=lambda program: bool(program.facility.website) or None,
+        question="Is there a website where I can read more?",
+    )
+    monkeypatch.setattr(facts, "FACTS", [*facts.FACTS, website])
+    with_site = make_program(name="With site", facility=make_facility(website="https://a.example"))
+    without = make_program(name="Without site", facility=make_facility(website=""))
+
+    page = client.get(with_site.get_absolute_url()).content.decode()
+    assert "<dt>Has a website of its own</dt>" in page
+    quiet = client.get(without.get_absolute_url()).content.decode()
+    assert "Is there a website where I can read more?" in quiet
+
+    compare = client.get("/compare/", {"p": [with_site.slug, without.slug]})
+    rows = {row.label: row for group in compare.context["groups"] for row in group.rows}
+    assert rows["Has a website of its own"].cells == [True, None]
+
+    body = b"".join(client.get("/programs/export.csv").streaming_content).decode()
+    exported = {r["Program"]: r for r in csv.DictReader(io.StringIO(body.lstrip("\ufeff")))}
+    assert exported["With site"]["Has a website of its own"] == "Yes"
+    assert exported["Without site"]["Has a website of its own"] == "Not reported"
+
+    api = client.get(f"/api/programs/{with_site.slug}/").json()
+    assert api["facility"]["has_website"] is True
+
+
+def test_every_fact_key_and_label_is_declared_once():
+    keys = [fact.key for fact in facts.FACTS]
+    assert len(keys) == len(set(keys))
+    shown = [(fact.group, fact.label) for fact in facts.FACTS if fact.on_page or fact.in_compare]
+    assert len(shown) == len(set(shown))
+
+
+def test_every_not_reported_fact_of_a_bare_program_has_a_question(db):
+    bare = make_program(name="Bare")
+    program = Program.objects.with_detail_data().get(pk=bare.pk)
+    questions = facts.intake_questions(program)
+    asked = [fact for fact in facts.FACTS if fact.question and fact.is_unknown(program)]
+    assert len(questions) == len(asked) > 15
