@@ -9,6 +9,10 @@ a list fact with no entries is also ``None``, because an empty list means "not r
 model (see the README). In CSV both become the cell "Not reported".
 """
 
+from datetime import datetime
+
+from django.utils import timezone
+
 from programs.models import (
     Availability,
     ConditionSupportLevel,
@@ -155,6 +159,14 @@ class _AsIs(str):
     """A cell written as it is: e.g. an empty second address line is not "not reported"."""
 
 
+def _local_date(iso_moment: str | None) -> str:
+    # The site's own date (as the program page shows it), not the UTC date of the timestamp,
+    # which is already tomorrow in the evening.
+    if not iso_moment:
+        return ""
+    return timezone.localdate(datetime.fromisoformat(iso_moment)).isoformat()
+
+
 def _cell(value) -> str:
     """A spreadsheet cell: "Not reported" for unknown, Yes/No, lists joined by "; "."""
     text = _cell_text(value)
@@ -248,7 +260,7 @@ CSV_COLUMNS = [
     ("Last verified by a person", lambda d: d["facility"]["last_verified"]),
     (
         "Imported from source on",
-        lambda d: _AsIs((d["facility"]["source_imported_at"] or "")[:10]),
+        lambda d: _AsIs(_local_date(d["facility"]["source_imported_at"])),
     ),
     ("Page", lambda d: d["url"]),
 ]
