@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "programs",
+    # The benchmark and synthetic data commands; no models, no URLs on the public site.
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ The command runs in two roles:
   a worker against it in a child process, drops the scratch database, prints a table and writes
   it to ``docs/benchmarks.md``;
 * the **worker** (``--worker``, settings from the environment like production, debug off)
-  migrates the scratch database, loads synthetic programs (``programs.synthetic``), times each
+  migrates the scratch database, loads synthetic programs (``bench.data``), times each
   page in process with Django's test client (server time: middleware, view, queries, template),
   counts its queries, then starts gunicorn with 2 workers on a free loopback port and measures
   throughput of the results page against a minimal view behind the same middleware, and the

@@ -1,10 +1,10 @@
-"""Create synthetic programs for measuring the site at national size (see programs/synthetic.py)."""
+"""Create synthetic programs for measuring the site at national size (see bench/data.py)."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programs import synthetic
+from bench import data
 
 
 class Command(BaseCommand):
@@ -28,14 +28,14 @@ class Command(BaseCommand):
             raise CommandError("--count must be zero or more.")
         started = time.perf_counter()
         if clear:
-            deleted = synthetic.clear()
+            deleted = data.clear()
             self.stdout.write(f"Deleted {deleted} synthetic facilities and their programs.")
 
         def progress(done: int, total: int) -> None:
             elapsed = time.perf_counter() - started
             self.stdout.write(f"  {done:>7} / {total} programs  ({elapsed:.1f} s)")
 
-        totals = synthetic.generate(count, seed=seed, progress=progress) if count else {}
+        totals = data.generate(count, seed=seed, progress=progress) if count else {}
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
