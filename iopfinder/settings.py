@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that may set a cookie or a CSRF token, so it sees the final response.
+    "programs.middleware.PublicCompressionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "programs.middleware.PermissionsPolicyMiddleware",
     "programs.middleware.PublicCacheMiddleware",
