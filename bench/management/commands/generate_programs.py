@@ -18,12 +18,19 @@ class Command(BaseCommand):
         parser.add_argument("--count", type=int, required=True, help="How many programs.")
         parser.add_argument("--seed", type=int, help="Same seed, same data.")
         parser.add_argument(
+            "--shape",
+            choices=["curated", "locator"],
+            default="curated",
+            help="curated: most facts reported (default); locator: facts reported as in the "
+            "national locator's sample (schedules, staff and per-condition care mostly not).",
+        )
+        parser.add_argument(
             "--clear",
             action="store_true",
             help="First delete the synthetic rows made earlier (demo and curated rows stay).",
         )
 
-    def handle(self, *args, count, seed, clear, **options):
+    def handle(self, *args, count, seed, shape, clear, **options):
         if count < 0:
             raise CommandError("--count must be zero or more.")
         started = time.perf_counter()
@@ -35,7 +42,11 @@ class Command(BaseCommand):
             elapsed = time.perf_counter() - started
             self.stdout.write(f"  {done:>7} / {total} programs  ({elapsed:.1f} s)")
 
-        totals = data.generate(count, seed=seed, progress=progress) if count else {}
+        totals = (
+            data.generate(count, seed=seed, progress=progress, shape=data.shape_named(shape))
+            if count
+            else {}
+        )
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
