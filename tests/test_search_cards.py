@@ -27,7 +27,7 @@ def test_card_answers_the_four_criteria_at_a_glance(client):
         offers_mat=True,
     )
     html = search(client, "near=22903").content.decode()
-    assert f'href="{program.get_absolute_url()}"' in html
+    assert f'href="{program.get_absolute_url()}?search=near%3D22903"' in html
     assert "Oak House · Charlottesville, VA" in html
     assert "Mon, Wed, Thu 6-9 pm · 9 h/week" in html
     assert "Intensive outpatient (IOP) · Hybrid" in html
