@@ -53,10 +53,14 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "programs",
+    # The benchmark and synthetic data commands; no models, no URLs on the public site.
+    "bench",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that may set a cookie or a CSRF token, so it sees the final response.
+    "programs.middleware.PublicCompressionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "programs.middleware.PermissionsPolicyMiddleware",
     "programs.middleware.PublicCacheMiddleware",

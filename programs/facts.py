@@ -270,6 +270,19 @@ def _bool(field: str, group: Group, question: str = "", **options) -> Fact:
     )
 
 
+def _number(field: str, label: str, group: Group, unit: str, heading: str, question: str) -> Fact:
+    """A count stored in one nullable field: "12 weeks" on pages, the number in the API."""
+    return Fact(
+        field,
+        label,
+        group,
+        shown=lambda p: f"{getattr(p, field)} {unit}" if getattr(p, field) else None,
+        data=lambda p: getattr(p, field),
+        csv_heading=heading,
+        question=question,
+    )
+
+
 def _facility_list(field: str, group: Group, question: str, **options) -> Fact:
     """A list of lookup values on the program's facility (payment, languages...)."""
     options.setdefault("label", _label(Facility, field))
@@ -357,14 +370,13 @@ FACTS: list[Fact] = [
         on_page=False,
         in_compare=False,
     ),
-    Fact(
+    _number(
         "typical_length_weeks",
         "Typical length",
         WHERE,
-        shown=lambda p: f"{p.typical_length_weeks} weeks" if p.typical_length_weeks else None,
-        data=lambda p: p.typical_length_weeks,
-        csv_heading="Typical length (weeks)",
-        question="How many weeks does the program usually last?",
+        "weeks",
+        "Typical length (weeks)",
+        "How many weeks does the program usually last?",
     ),
     Fact(
         "schedule.sessions",
@@ -425,14 +437,13 @@ FACTS: list[Fact] = [
         in_csv=False,
         in_api=False,
     ),
-    Fact(
+    _number(
         "group_size_max",
         "Largest group",
         STAFF,
-        shown=lambda p: f"{p.group_size_max} people" if p.group_size_max else None,
-        data=lambda p: p.group_size_max,
-        csv_heading="Largest group size",
-        question="How many people are in a group?",
+        "people",
+        "Largest group size",
+        "How many people are in a group?",
     ),
     Fact(
         "staff",

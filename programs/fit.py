@@ -74,21 +74,16 @@ def _staff(**lookups) -> Q:
     return _exists(StaffRole, program=OuterRef("pk"), **lookups)
 
 
-def _program_list(field: str, value) -> Case:
-    through = getattr(Program, field).through
-    column = getattr(Program, field).field.m2m_reverse_field_name()
+def _listed(owner, field: str, value) -> Case:
+    """A list fact of the program (``owner`` "program") or its facility ("facility"): met when
+    the list holds ``value``, not met when it is reported (not empty) without it."""
+    model = Program if owner == "program" else Facility
+    relation = getattr(model, field)
+    through, column = relation.through, relation.field.m2m_reverse_field_name()
+    outer = OuterRef("pk") if owner == "program" else OuterRef("facility")
     return _state(
-        _exists(through, program=OuterRef("pk"), **{column: value}),
-        _exists(through, program=OuterRef("pk")),
-    )
-
-
-def _facility_list(field: str, value) -> Case:
-    through = getattr(Facility, field).through
-    column = getattr(Facility, field).field.m2m_reverse_field_name()
-    return _state(
-        _exists(through, facility=OuterRef("facility"), **{column: value}),
-        _exists(through, facility=OuterRef("facility")),
+        _exists(through, **{owner: outer, column: value}),
+        _exists(through, **{owner: outer}),
     )
 
 
@@ -213,7 +208,7 @@ CRITERIA: list[Criterion] = [
     Criterion(
         "modality",
         "modalities",
-        lambda v: _program_list("modalities", v),
+        lambda v: _listed("program", "modalities", v),
         lambda v: f"Offers {v}",
         lambda v: f"{v} not listed",
         per_value=True,
@@ -280,28 +275,28 @@ CRITERIA: list[Criterion] = [
     Criterion(
         "payment",
         "facility.payment_types",
-        lambda v: _facility_list("payment_types", v),
+        lambda v: _listed("facility", "payment_types", v),
         lambda v: f"Accepts {v}",
         lambda v: f"{v} not listed",
     ),
     Criterion(
         "population",
         "populations",
-        lambda v: _program_list("populations", v),
+        lambda v: _listed("program", "populations", v),
         lambda v: f"Serves {v}",
         lambda v: f"{v} not listed",
     ),
     Criterion(
         "language",
         "facility.languages",
-        lambda v: _facility_list("languages", v),
+        lambda v: _listed("facility", "languages", v),
         lambda v: f"Staff speak {v}",
         lambda v: f"{v} not listed",
     ),
     Criterion(
         "accreditation",
         "facility.accreditations",
-        lambda v: _facility_list("accreditations", v),
+        lambda v: _listed("facility", "accreditations", v),
         lambda v: f"{v}",
         lambda v: f"{v} not listed",
     ),

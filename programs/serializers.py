@@ -10,6 +10,8 @@ a list fact with no entries is also ``None``, because an empty list means "not r
 model (see the README). In CSV both become the cell "Not reported".
 """
 
+from django.utils import timezone
+
 from programs import facts, fit
 from programs.models import Facility, Program, Source
 
@@ -78,6 +80,14 @@ class _AsIs(str):
     """A cell written as it is: e.g. an empty second address line is not "not reported"."""
 
 
+def _local_date(moment) -> str:
+    # The site's own date (as the program page shows it), not the UTC date of the timestamp,
+    # which is already tomorrow in the evening.
+    if not moment:
+        return ""
+    return timezone.localdate(moment).isoformat()
+
+
 def _cell(value) -> str:
     """A spreadsheet cell: "Not reported" for unknown, Yes/No, lists joined by "; "."""
     text = _cell_text(value)
@@ -126,19 +136,19 @@ _SOURCE_COLUMNS = [
     ),
     (
         "Imported from source on",
-        lambda p: _AsIs(
-            p.facility.source_imported_at.date().isoformat()
-            if p.facility.source_imported_at
-            else ""
-        ),
+        lambda p: _AsIs(_local_date(p.facility.source_imported_at)),
     ),
 ]
+
+
 def csv_columns() -> list[tuple]:
     return [
         *_LISTING_COLUMNS,
         *((fact.heading, fact.csv_value) for fact in facts.csv_facts()),
         *_SOURCE_COLUMNS,
     ]
+
+
 DISTANCE_COLUMN = (
     "Distance (miles)",
     lambda p: (

@@ -1,6 +1,31 @@
 """Fixtures shared by the whole suite."""
 
+from datetime import datetime
+
 import pytest
+import time_machine
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        metavar="ISO-8601",
+        help=(
+            "run every test with the clock started at this moment (it keeps ticking), "
+            "e.g. --clock=2026-12-02T23:30-05:00 for late evening in New York"
+        ),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _clock(request):
+    # No test may depend on the hour it runs at; `--clock` lets a run prove it at any moment.
+    moment = request.config.getoption("--clock")
+    if not moment:
+        yield
+        return
+    with time_machine.travel(datetime.fromisoformat(moment), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

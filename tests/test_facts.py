@@ -12,9 +12,7 @@ from tests.factories import make_facility, make_program
 pytestmark = pytest.mark.django_db
 
 
-def test_a_fact_added_to_the_registry_shows_on_the_page_comparison_csv_and_api(
-    client, monkeypatch
-):
+def test_a_fact_added_to_the_registry_shows_on_the_page_comparison_csv_and_api(client, monkeypatch):
     website = facts.Fact(
         "facility.has_website",
         "Has a website of its own",

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError
+from django.utils import timezone
 
 from programs.importers import findtreatment
 from programs.importers.findtreatment import RowError, parse_row
@@ -24,6 +25,7 @@ from programs.models import (
     Program,
     Source,
 )
+from tests.clock import LATE_EVENING_NEW_YORK
 
 SAMPLE = Path(settings.BASE_DIR) / "fixtures" / "findtreatment" / "locator-sample.json"
 SHARED_SAMPLE = (
@@ -159,7 +161,9 @@ def test_known_facility_address_phone_payment_and_languages():
     assert empowering.name == "Empowering Families Program - Substance Abuse Intensive Outpatient"
 
 
-def test_imported_listings_are_published_and_dated_but_not_verified():
+def test_imported_listings_are_published_and_dated_but_not_verified(time_machine):
+    # Late evening in New York, when the UTC date is already tomorrow: the import is dated today.
+    time_machine.move_to(LATE_EVENING_NEW_YORK, tick=False)
     run()
 
     for facility in Facility.objects.all():
@@ -167,7 +171,8 @@ def test_imported_listings_are_published_and_dated_but_not_verified():
         assert facility.is_published is True
         assert facility.last_verified is None
         assert facility.source_imported_at is not None
-        assert facility.source_imported_at.date() == date.today()
+        assert facility.source_imported_at == LATE_EVENING_NEW_YORK
+        assert timezone.localdate(facility.source_imported_at) == date(2026, 12, 2)
     assert Program.objects.published().count() == Program.objects.count() > 0
 
 

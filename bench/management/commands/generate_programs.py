@@ -1,10 +1,10 @@
-"""Create synthetic programs for measuring the site at national size (see programs/synthetic.py)."""
+"""Create synthetic programs for measuring the site at national size (see bench/data.py)."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programs import synthetic
+from bench import data
 
 
 class Command(BaseCommand):
@@ -18,24 +18,35 @@ class Command(BaseCommand):
         parser.add_argument("--count", type=int, required=True, help="How many programs.")
         parser.add_argument("--seed", type=int, help="Same seed, same data.")
         parser.add_argument(
+            "--shape",
+            choices=["curated", "locator"],
+            default="curated",
+            help="curated: most facts reported (default); locator: facts reported as in the "
+            "national locator's sample (schedules, staff and per-condition care mostly not).",
+        )
+        parser.add_argument(
             "--clear",
             action="store_true",
             help="First delete the synthetic rows made earlier (demo and curated rows stay).",
         )
 
-    def handle(self, *args, count, seed, clear, **options):
+    def handle(self, *args, count, seed, shape, clear, **options):
         if count < 0:
             raise CommandError("--count must be zero or more.")
         started = time.perf_counter()
         if clear:
-            deleted = synthetic.clear()
+            deleted = data.clear()
             self.stdout.write(f"Deleted {deleted} synthetic facilities and their programs.")
 
         def progress(done: int, total: int) -> None:
             elapsed = time.perf_counter() - started
             self.stdout.write(f"  {done:>7} / {total} programs  ({elapsed:.1f} s)")
 
-        totals = synthetic.generate(count, seed=seed, progress=progress) if count else {}
+        totals = (
+            data.generate(count, seed=seed, progress=progress, shape=data.shape_named(shape))
+            if count
+            else {}
+        )
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(

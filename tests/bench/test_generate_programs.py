@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from bench.data import UNSEEN_CHANCE, locator_shape
 from programs.models import (
     ConditionSupport,
     Facility,
@@ -134,3 +135,29 @@ def test_negative_count_is_refused():
 
     with pytest.raises(CommandError, match="zero or more"):
         _generate("--count", "-1")
+
+
+def test_locator_shaped_programs_mostly_report_no_schedule_staff_or_condition_care():
+    _generate("--count", "200", "--seed", "4", "--shape", "locator")
+
+    programs = Program.objects.all()
+    for relation in ("sessions", "staff_roles", "condition_support"):
+        reported = programs.filter(**{f"{relation}__isnull": False}).distinct().count()
+        assert 0 < reported < 200 * 0.3, relation
+    assert Program.objects.filter(hours_per_week__isnull=True).count() > 200 * 0.7
+
+
+def test_locator_shaped_payment_follows_the_locator_sample():
+    shape = locator_shape()
+    payment = shape.lists["payment_types"]
+    commonest = max(payment.chances, key=payment.chances.get)
+    expected = payment.chances[commonest] * (1 - payment.not_reported)
+
+    _generate("--count", "300", "--seed", "6", "--shape", "locator")
+
+    facilities = Facility.objects.count()
+    share = Facility.objects.filter(payment_types__slug=commonest).count() / facilities
+    assert abs(share - expected) < 0.1
+    # A value the sample never shows still turns up, rarely, so its filter finds something.
+    unseen = [slug for slug, chance in payment.chances.items() if chance == UNSEEN_CHANCE]
+    assert unseen

@@ -1,29 +1,37 @@
 """Synthetic programs for measuring IOP Finder at national size.
 
-``generate(count, seed)`` creates fictional facilities and programs spread over real US ZIP codes
-(centroids from the offline ``zipcodes`` package, plus a little jitter), with schedules, staff,
-approaches, payment, languages and co-occurring support, and with a realistic share of facts left
-"not reported". Every facility is marked ``source="synthetic"`` so the rows never mix with the demo
-data or real listings, and ``clear()`` removes exactly those rows.
+``generate(count, seed, shape=...)`` creates fictional facilities and programs spread over real
+US ZIP codes (centroids from the offline ``zipcodes`` package, plus a little jitter), with
+schedules, staff, approaches, payment, languages and co-occurring support, and with a realistic
+share of facts left "not reported". Every facility is marked ``source="synthetic"`` so the rows
+never mix with the demo data or real listings, and ``clear()`` removes exactly those rows.
 
 Speed matters (25,000 programs on a 2-core machine): rows are built in memory a chunk of facilities
 at a time and written with ``bulk_create``, including the many-to-many through rows. The derived
 schedule figures are computed by ``schedule_figures()`` (the one place that logic lives) before the
 programs are written, since bulk creation bypasses ``Session.save()``.
+
+Two shapes of data (``Shape``): ``curated`` listings report most facts, as a curator's do;
+``locator`` listings look like the national locator's, whose facilities report payment,
+approaches and people served (with the frequencies of the locator sample, read through the
+importer) but almost never a schedule, staff or care per co-occurring condition.
 """
 
 import functools
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from itertools import accumulate
+from pathlib import Path
 
 import zipcodes
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils.text import slugify
 
+from programs.importers.findtreatment import parse_row, read_rows
 from programs.models import (
     US_STATES,
     Accreditation,
@@ -168,6 +176,122 @@ DESCRIPTION_PHRASES = [
     "Spanish-speaking counselors lead some groups.",
 ]
 SYNTHETIC_NOTE = "Synthetic listing made up for load testing; not a real program."
+LOCATOR_SAMPLE = Path(settings.BASE_DIR) / "fixtures" / "findtreatment" / "locator-sample.json"
+# A value the locator sample never shows still turns up now and then, so every filter finds some.
+UNSEEN_CHANCE = 0.01
+
+
+@dataclass(frozen=True)
+class ListFact:
+    """How often a list fact is not reported, and each value's chance when it is."""
+
+    chances: dict[str, float]
+    not_reported: float
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What share of each kind of fact synthetic listings report, and with which values."""
+
+    name: str
+    lists: dict[str, ListFact]
+    # Yes/no facts: (chance of yes when reported, chance of not reported).
+    flags: dict[str, tuple[float, float]]
+    schedule_reported: float
+    staff_reported: float
+    conditions_reported: float
+    dual_diagnosis_weights: tuple[int, int, int, int]  # not reported, addiction only, capable, enh.
+
+
+CURATED = Shape(
+    name="curated",
+    lists={
+        "payment_types": ListFact(PAYMENT_CHANCES, 0.1),
+        "languages": ListFact(LANGUAGE_CHANCES, 0.2),
+        "accreditations": ListFact(ACCREDITATION_CHANCES, 0.25),
+        "populations": ListFact(POPULATION_CHANCES, 0.1),
+        "modalities": ListFact(MODALITY_CHANCES, 0.1),
+        "medications": ListFact(MEDICATION_CHANCES, 0.2),
+        "group_topics": ListFact(TOPIC_CHANCES, 0.3),
+    },
+    flags={
+        "individual_therapy": (0.9, 0.2),
+        "drug_testing": (0.8, 0.2),
+        "family_program": (0.6, 0.2),
+        "aftercare_planning": (0.85, 0.2),
+        "accepting_new_clients": (0.8, 0.35),
+        "offers_mat": (0.6, 0.25),
+        "psychiatric_evaluation": (0.6, 0.2),
+        "medication_management": (0.55, 0.2),
+    },
+    schedule_reported=0.92,
+    staff_reported=0.9,
+    conditions_reported=0.85,
+    dual_diagnosis_weights=(25, 15, 35, 25),
+)
+
+# The importer's names for the locator's list facts, and ours.
+_LOCATOR_LISTS = {
+    "pay": "payment_types",
+    "lang": "languages",
+    "acc": "accreditations",
+    "pop": "populations",
+    "mod": "modalities",
+    "med": "medications",
+}
+
+
+@functools.cache
+def locator_shape(path: Path = LOCATOR_SAMPLE) -> Shape:
+    """A shape measured on the locator sample, read through the importer as a real import is.
+
+    The locator says nothing of schedules, staff, per-condition care or group topics; a few
+    listings get them anyway, as curators fill some in."""
+    parsed = [parse_row(raw, number) for number, raw in enumerate(read_rows(path), 1)]
+    parsed = [row for row in parsed if row.substance_use]
+    lists = {}
+    for kind, attribute in _LOCATOR_LISTS.items():
+        values = [
+            ({**row.facility_m2m, **row.program_m2m}).get(kind) for row in parsed
+        ]  # None: not reported
+        reported = [value for value in values if value]
+        counts = Counter(slug for value in reported for slug in value)
+        base = CURATED.lists[attribute].chances
+        chances = {slug: counts[slug] / len(reported) if reported else 0 for slug in counts}
+        chances |= {slug: UNSEEN_CHANCE for slug in base if slug not in counts}
+        lists[attribute] = ListFact(chances, 1 - len(reported) / len(parsed))
+    lists["group_topics"] = replace(CURATED.lists["group_topics"], not_reported=0.9)
+    flags = {}
+    for flag, curated in CURATED.flags.items():
+        values = [row.program.get(flag) for row in parsed]
+        known = [value for value in values if value is not None]
+        if not known:
+            flags[flag] = (curated[0], 0.9)
+            continue
+        flags[flag] = (sum(known) / len(known), 1 - len(known) / len(parsed))
+    duals = Counter(row.program.get("dual_diagnosis") for row in parsed)
+    return Shape(
+        name="locator",
+        lists=lists,
+        flags=flags,
+        schedule_reported=0.1,
+        staff_reported=0.1,
+        conditions_reported=0.15,
+        dual_diagnosis_weights=(
+            max(1, duals[None]),
+            duals[DualDiagnosis.ADDICTION_ONLY],
+            duals[DualDiagnosis.CAPABLE],
+            duals[DualDiagnosis.ENHANCED],
+        ),
+    )
+
+
+def shape_named(name: str) -> Shape:
+    if name == "locator":
+        return locator_shape()
+    if name == "curated":
+        return CURATED
+    raise ValueError(f"Unknown shape {name!r}: use curated or locator.")
 
 
 @dataclass(frozen=True)
@@ -256,8 +380,9 @@ def _pick_ids(
 class Generator:
     """Builds and writes one run of synthetic rows; see ``generate()``."""
 
-    def __init__(self, seed: int | None, first_number: int):
+    def __init__(self, seed: int | None, first_number: int, shape: Shape = CURATED):
         self.rng = random.Random(seed)
+        self.shape = shape
         self.lookups = Lookups.load()
         self.cities, self.city_weights = _places()
         self.number = first_number
@@ -309,11 +434,19 @@ class Generator:
         )
         lookups = self.lookups
         m2m = {
-            "payment_types": _pick_ids(rng, lookups.payment, PAYMENT_CHANCES, 0.1),
-            "languages": _pick_ids(rng, lookups.languages, LANGUAGE_CHANCES, 0.2),
-            "accreditations": _pick_ids(rng, lookups.accreditations, ACCREDITATION_CHANCES, 0.25),
+            "payment_types": self.pick(lookups.payment, "payment_types"),
+            "languages": self.pick(lookups.languages, "languages"),
+            "accreditations": self.pick(lookups.accreditations, "accreditations"),
         }
         return facility, m2m
+
+    def pick(self, ids: dict[str, int], attribute: str) -> list[int]:
+        fact = self.shape.lists[attribute]
+        return _pick_ids(self.rng, ids, fact.chances, fact.not_reported)
+
+    def flag(self, name: str) -> bool | None:
+        yes, not_reported = self.shape.flags[name]
+        return _nullable_bool(self.rng, yes, not_reported=not_reported)
 
     def program(self, facility: Facility, level: str, pattern) -> tuple[Program, dict]:
         """A program with its sessions, staff, conditions and list facts (not yet saved)."""
@@ -323,13 +456,13 @@ class Generator:
         name = f"{track} {LEVEL_NAMES[level]} Program".strip()
         if _maybe(rng, 0.15):
             name = f"Adult {name}"
-        offers_mat = _nullable_bool(rng, 0.6, not_reported=0.25)
+        offers_mat = self.flag("offers_mat")
         dual = rng.choices(
             [None, DualDiagnosis.ADDICTION_ONLY, DualDiagnosis.CAPABLE, DualDiagnosis.ENHANCED],
-            weights=[25, 15, 35, 25],
+            weights=self.shape.dual_diagnosis_weights,
         )[0]
         hours, evening, weekend, mask = schedule_figures(sessions)
-        accepting = _nullable_bool(rng, 0.8, not_reported=0.35)
+        accepting = self.flag("accepting_new_clients")
         program = Program(
             facility=facility,
             name=name,
@@ -346,18 +479,18 @@ class Generator:
                 None if _maybe(rng, 0.3) else rng.choice([4, 6, 8, 10, 12, 16, 24])
             ),
             group_size_max=None if _maybe(rng, 0.4) else rng.randint(6, 15),
-            individual_therapy=_nullable_bool(rng, 0.9),
-            drug_testing=_nullable_bool(rng, 0.8),
-            family_program=_nullable_bool(rng, 0.6),
-            aftercare_planning=_nullable_bool(rng, 0.85),
+            individual_therapy=self.flag("individual_therapy"),
+            drug_testing=self.flag("drug_testing"),
+            family_program=self.flag("family_program"),
+            aftercare_planning=self.flag("aftercare_planning"),
             accepting_new_clients=accepting,
             # An answer is stored with the day it was confirmed (a constraint says so).
             accepting_confirmed_on=(
                 None if accepting is None else VERIFIED_SINCE + timedelta(days=rng.randrange(720))
             ),
             offers_mat=offers_mat,
-            psychiatric_evaluation=_nullable_bool(rng, 0.6),
-            medication_management=_nullable_bool(rng, 0.55),
+            psychiatric_evaluation=self.flag("psychiatric_evaluation"),
+            medication_management=self.flag("medication_management"),
             dual_diagnosis=dual,
             is_published=True,
             hours_per_week=hours,
@@ -370,12 +503,10 @@ class Generator:
             "sessions": sessions,
             "staff": self.staff(),
             "conditions": self.conditions(dual),
-            "populations": _pick_ids(rng, lookups.populations, POPULATION_CHANCES, 0.1),
-            "modalities": _pick_ids(rng, lookups.modalities, MODALITY_CHANCES, 0.1),
-            "medications": (
-                _pick_ids(rng, lookups.medications, MEDICATION_CHANCES, 0.2) if offers_mat else []
-            ),
-            "group_topics": _pick_ids(rng, lookups.topics, TOPIC_CHANCES, 0.3),
+            "populations": self.pick(lookups.populations, "populations"),
+            "modalities": self.pick(lookups.modalities, "modalities"),
+            "medications": self.pick(lookups.medications, "medications") if offers_mat else [],
+            "group_topics": self.pick(lookups.topics, "group_topics"),
         }
         return program, related
 
@@ -389,7 +520,7 @@ class Generator:
 
     def staff(self) -> list[StaffRole]:
         rng = self.rng
-        if _maybe(rng, 0.1):
+        if not _maybe(rng, self.shape.staff_reported):
             return []
         ids = _pick_ids(rng, self.lookups.credentials, CREDENTIAL_CHANCES, 0)
         return [
@@ -404,7 +535,7 @@ class Generator:
 
     def conditions(self, dual: int | None) -> list[ConditionSupport]:
         rng = self.rng
-        if _maybe(rng, 0.15):
+        if not _maybe(rng, self.shape.conditions_reported):
             return []
         # Shares of on site / by referral / not served, by dual-diagnosis capability.
         weights = {
@@ -432,7 +563,8 @@ class Generator:
             level = rng.choices(
                 [LevelOfCare.IOP, LevelOfCare.PHP, LevelOfCare.OUTPATIENT], weights=[70, 12, 18]
             )[0]
-            pattern = None if _maybe(rng, 0.08) else rng.choice(PATTERNS[level])
+            reported = _maybe(rng, self.shape.schedule_reported)
+            pattern = rng.choice(PATTERNS[level]) if reported else None
             key = (level, pattern[3] if pattern else "")
             if key in names:
                 continue
@@ -513,10 +645,11 @@ def generate(
     count: int,
     seed: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    shape: Shape = CURATED,
 ) -> dict[str, int]:
     """Create ``count`` synthetic published programs; returns how many rows of each kind."""
     first_number = Facility.objects.filter(source=Source.SYNTHETIC).count()
-    generator = Generator(seed, first_number)
+    generator = Generator(seed, first_number, shape)
     per_facility = _programs_per_facility(generator.rng, count)
     written = 0
     for start in range(0, len(per_facility), FACILITIES_PER_CHUNK):

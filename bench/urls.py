@@ -1,0 +1,17 @@
+"""The benchmark's URLconf: the whole site plus the minimal view.
+
+Only the gunicorn that the benchmark starts uses it (``bench.settings``); the public site's
+URLconf, ``iopfinder.urls``, never has the minimal view.
+"""
+
+from django.urls import include, path
+
+from bench import views
+from iopfinder import urls as site_urls
+
+urlpatterns = [
+    path("benchmark-minimal/", views.minimal),
+    path("", include("iopfinder.urls")),
+]
+
+handler500 = site_urls.handler500

@@ -1,0 +1,13 @@
+"""WSGI entry point for the benchmark's gunicorn, as ``iopfinder/wsgi.py`` but with
+``bench.settings``."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+from iopfinder.startup import freeze_long_lived_objects
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+application = get_wsgi_application()
+freeze_long_lived_objects()

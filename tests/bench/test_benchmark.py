@@ -1,0 +1,202 @@
+"""The benchmark's measuring code works on a tiny dataset, so it cannot rot unnoticed.
+
+The full run (25,000 programs, gunicorn, two databases) is `make benchmark`, not a test.
+"""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
+from django.urls import Resolver404, resolve
+
+from bench import load, measure, report
+from bench.management.commands.benchmark import Command as BenchmarkCommand
+from bench.management.commands.benchmark import plan_from
+from bench.run import Plan
+from tests.factories import make_program
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tiny_dataset():
+    call_command("generate_programs", count=40, seed=3, stdout=StringIO())
+
+
+def test_measure_pages_times_every_row_over_several_rounds_and_counts_queries(tiny_dataset):
+    results = measure.measure_pages(requests=2, warmup=0, rounds=2, expensive_requests=1)
+
+    assert [result.key for result in results] == [row.key for row in measure.ROWS]
+    for result in results:
+        expected = 1 if result.key.startswith("csv") else 2
+        assert result.statuses == {"200": expected * 2}, result
+        assert result.requests == expected * 2
+        assert result.rounds == 2 and len(result.round_p95_ms) == 2
+        assert 0 < result.median_ms <= result.p95_ms
+        assert 1 <= result.queries_min <= result.queries_max
+    csv = next(result for result in results if result.key == "csv_500")
+    assert csv.rows > 0
+
+
+def test_rows_ask_distinct_requests_of_the_kind_they_name(tiny_dataset):
+    inputs = measure.Inputs(seed=2)
+
+    near = inputs.urls("near_filters", 50)
+    assert len(set(near)) == 50
+    assert all("near=" in url for url in near)
+    three = inputs.urls("three_criteria", 20)
+    assert all(
+        "evening=1" in url and "payment=medicaid" in url and "condition=depression" in url
+        for url in three
+    )
+    assert all("page=20" in url for url in inputs.urls("page_20", 5))
+    assert all(f"page={inputs.last_page}" in url for url in inputs.urls("page_last", 5))
+    assert all("page_size=100" in url for url in inputs.urls("api_100", 10))
+    common = inputs.urls("text_common", 30)
+    assert all(any(f"q={w.split()[0]}" in url for w in measure.COMMON_WORDS) for url in common)
+
+
+def test_api_query_count_is_measured_for_several_page_sizes(tiny_dataset):
+    counts = measure.api_queries_by_page_size(sizes=(1, 20))
+
+    assert set(counts) == {1, 20}
+    assert all(count > 0 for count in counts.values())
+
+
+def test_wire_size_reports_the_page_gzipped(tiny_dataset):
+    wire = measure.wire_size()
+
+    assert wire["cards"] == 20
+    assert wire["encoding"] == "gzip"
+    assert 0 < wire["gzip_bytes"] < wire["bytes"]
+
+
+def test_the_minimal_view_is_only_in_the_benchmarks_urlconf():
+    with pytest.raises(Resolver404):
+        resolve(load.MINIMAL_PATH)
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        assert Client().get(load.MINIMAL_PATH).content == b"ok"
+        assert resolve("/programs/").url_name == resolve("/programs/", "iopfinder.urls").url_name
+
+
+def test_benchmark_database_refuses_a_database_with_real_listings(tmp_path):
+    make_program()  # a curated listing
+
+    with pytest.raises(CommandError, match="not synthetic"):
+        call_command("benchmark_database", "--json", str(tmp_path / "out.json"), "--count", "5")
+    assert not (tmp_path / "out.json").exists()
+
+
+WRK_OUTPUT = """Running 30s test @ http://127.0.0.1:8123
+  1 threads and 50 connections
+  Latency Distribution
+     50%  402.10ms
+     75%  611.00ms
+     90%  800.20ms
+     99%    1.47s
+  1335 requests in 30.02s, 80.1MB read
+  Socket errors: connect 0, read 0, write 0, timeout 2
+  Non-2xx or 3xx responses: 3
+Requests/sec:     44.47
+"""
+
+
+def test_wrk_report_gives_throughput_p99_and_every_kind_of_error():
+    assert load.parse_wrk(WRK_OUTPUT) == {
+        "rps": 44.5,
+        "requests": 1335,
+        "errors": 5,
+        "p99_ms": 1470.0,
+    }
+
+
+def _run(programs: int, p95: float) -> dict:
+    pages = [
+        measure.PageResult(row.key, row.label, 6, 3, 2, 10.0, p95, [p95 - 1, p95], 5, 6, {"200": 6})
+        for row in measure.ROWS
+    ]
+    return {
+        "database": "SQLite",
+        "programs": programs,
+        "facilities": programs // 2,
+        "generate_seconds": 1.0,
+        "shape": "locator",
+        "requests": 3,
+        "rounds": 2,
+        "expensive_requests": 2,
+        "load_average": (0.5, 0.5, 0.5),
+        "pages": [vars(page) for page in pages],
+        "wire": {"path": "/programs/", "cards": 20, "bytes": 62000, "gzip_bytes": 8400,
+                 "encoding": "gzip"},
+        "gunicorn": {
+            "tool": "wrk (1 thread)",
+            "seconds": 5,
+            "load_seconds": 30,
+            "connections": 50,
+            "minimal": {"rps": 400.0},
+            "results": {"rps": 200.0},
+            "ratio": 0.5,
+            "fresh": {"rps": 40.0, "requests": 1200, "errors": 0, "p99_ms": 900.0,
+                      "distinct_paths": 5000, "every_one_rendered": True},
+            "fresh_ratio": 0.1,
+            "worker_peak_mb": 90.0,
+        },
+    }  # fmt: skip
+
+
+MACHINE = {
+    "date": "2026-11-27 15:00 UTC",
+    "cores": 2,
+    "cpu": "test",
+    "memory_gb": 4,
+    "os": "Linux",
+    "python": "3.13",
+    "django": "6.1",
+    "load_average": (3.5, 2.0, 1.0),
+}
+
+
+def test_report_has_a_row_per_request_with_rounds_load_and_growth(tmp_path):
+    text = report.render_report([_run(30, 12.0), _run(120, 24.0)], MACHINE, "After")
+    path = tmp_path / "benchmarks.md"
+    path.write_text("# Benchmarks\n\nHand-written notes stay.\n")
+
+    report.write_report("after", text, path=path)
+    report.write_report("after", text.replace("After", "Again"), path=path)
+
+    written = path.read_text()
+    assert "Hand-written notes stay." in written
+    assert written.count("<!-- benchmark:after:start -->") == 1
+    assert "### Again" in written and "### After" not in written
+    for row in measure.ROWS:
+        assert f"| {row.label}" in written
+    assert "| 6 (3 distinct) | 10.0 | 12.0 | 11/12 |" in written
+    assert "Warning: load average 3.50 is over 1" in written
+    assert "**40.0 requests/s** (target >= 100, not met), p99 **900.0 ms**" in written
+    assert "**8.2 KB** gzipped (target < 15 KB, met)" in written
+    assert "Growth from 30 to 120 programs" in written
+    assert "| Program page | 12.0 | 24.0 | 2.00 | **no** |" in written
+
+
+def test_load_warning_only_when_the_machine_is_busy():
+    assert report.load_warning((0.8, 2.0, 2.0)) == ""
+    assert "over 1" in report.load_warning((1.2, 0.1, 0.1))
+
+
+def test_plan_reaches_the_child_process_as_options_its_command_reads(tmp_path):
+    plan = Plan(count=7, gunicorn=False, rounds=1)
+
+    arguments = plan.arguments()
+    assert arguments[:2] == ["--count", "7"]
+    assert "--no-gunicorn" in arguments
+    parser = BenchmarkCommand().create_parser("manage.py", "benchmark")
+    assert plan_from(vars(parser.parse_args(arguments))) == plan
+
+
+def test_percentile_is_nearest_rank():
+    values = list(range(1, 101))
+
+    assert measure.percentile(values, 0.95) == 95
+    assert measure.percentile(values, 0.99) == 99
+    assert measure.percentile([7.0], 0.95) == 7.0
