@@ -322,7 +322,7 @@ def _organizations(values: dict):
         listed = listed.search(values["search"])
     published_programs = Prefetch(
         "programs",
-        queryset=Program.objects.published().order_by("name", "pk").only("hsds_id", "name"),
+        queryset=Program.objects.published().order_by("name", "pk").only("hsds_id", "name", "facility_id"),
         to_attr="published_programs",
     )
     return (
