@@ -13,6 +13,7 @@ urlpatterns = [
     path("organizations", views.organizations, name="organizations"),
     path("organizations/<str:id>", views.organization, name="organization"),
     path("service_at_locations", views.service_at_locations, name="service_at_locations"),
+    path("export.zip", views.export_zip, name="export_zip"),
     path("taxonomies", views.taxonomies, name="taxonomies"),
     path("taxonomies/<str:id>", views.taxonomy_detail, name="taxonomy"),
     path("taxonomy_terms", views.taxonomy_terms, name="taxonomy_terms"),

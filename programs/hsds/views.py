@@ -9,10 +9,12 @@ are cached and kept cookie-free like the other public pages (``programs.pagecach
 
 from datetime import UTC, datetime
 from functools import wraps
+from pathlib import Path
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -322,7 +324,11 @@ def _organizations(values: dict):
         listed = listed.search(values["search"])
     published_programs = Prefetch(
         "programs",
-        queryset=Program.objects.published().order_by("name", "pk").only("hsds_id", "name", "facility_id"),
+        queryset=(
+            Program.objects.published()
+            .order_by("name", "pk")
+            .only("hsds_id", "name", "facility_id")
+        ),
         to_attr="published_programs",
     )
     return (
@@ -400,3 +406,31 @@ def taxonomy_term(request, id):
     if found is None:
         return _error(404, f"No taxonomy term has the id {id[:40]!r}.")
     return JsonResponse(taxonomy.term_data(found))
+
+
+# --- The tabular export -----------------------------------------------------------------------
+
+
+@json_get_only
+def export_zip(request):
+    """The HSDS tables as one zip, as the export command last wrote it (``HSDS_EXPORT_ZIP``).
+
+    Not built per request: the export of every listing takes a worker for tens of seconds,
+    which a public address must not offer to anyone who asks; the listings change rarely, so
+    a file refreshed on a schedule serves everyone the same bytes.
+    """
+    if request.GET:
+        return _error(400, "This address takes no parameters.")
+    path = Path(settings.HSDS_EXPORT_ZIP) if settings.HSDS_EXPORT_ZIP else None
+    if path is None or not path.is_file():
+        return _error(
+            404,
+            "No HSDS export has been published on this site yet. Its operator can write one "
+            "with `manage.py export_hsds DIR --zip FILE` and set HSDS_EXPORT_ZIP to FILE.",
+        )
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename="iop-finder-hsds.zip",
+        content_type="application/zip",
+    )
