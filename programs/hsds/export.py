@@ -123,7 +123,9 @@ NESTED = {
 }
 NUMBER_COLUMNS = {"latitude", "longitude", "year_incorporated", "extension", "minimum_age",
                   "maximum_age", "timezone", "count", "interval", "amount"}  # fmt: skip
-UUID_COLUMNS_END = "_id"
+UUID_COLUMNS = {"id", "organization_id", "parent_organization_id", "program_id", "location_id",
+                "service_id", "contact_id", "service_at_location_id", "phone_id", "link_id",
+                "taxonomy_term_id", "parent_id", "taxonomy_id"}  # fmt: skip
 
 
 @dataclass
@@ -169,7 +171,7 @@ def _field(column: str) -> dict:
         return {"name": column, "type": "number"}
     if column == "last_modified":
         return {"name": column, "type": "datetime"}
-    if column == "id" or column.endswith(UUID_COLUMNS_END):
+    if column in UUID_COLUMNS:
         return {"name": column, "type": "string", "format": "uuid"}
     return {"name": column, "type": "string"}
 
