@@ -7,13 +7,27 @@ references without touching the network. Formats (uuid, date-time, email) are ch
 
 import json
 from functools import cache
+from io import StringIO
 from pathlib import Path
 
+from django.conf import settings
+from django.core.management import call_command
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 SCHEMAS = Path(__file__).parent / "hsds_schemas"
+LOCATOR_SAMPLE = Path(settings.BASE_DIR) / "fixtures" / "findtreatment" / "locator-sample.json"
+
+
+def load_demo() -> None:
+    """The demo listings, through the real command."""
+    call_command("load_demo", stdout=StringIO())
+
+
+def import_locator_sample() -> None:
+    """The real locator sample, through the real import command."""
+    call_command("import_findtreatment", str(LOCATOR_SAMPLE), stdout=StringIO(), stderr=StringIO())
 
 
 def _load(name: str) -> dict:

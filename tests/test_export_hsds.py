@@ -14,8 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from programs.hsds import export, taxonomy
 from programs.models import Facility, Program
 from tests.factories import make_facility, make_program
-from tests.hsds import assert_valid, schema
-from tests.test_hsds_api import import_locator_sample, load_demo
+from tests.hsds import assert_valid, import_locator_sample, load_demo, schema
 
 pytestmark = pytest.mark.django_db
 

@@ -2,23 +2,24 @@
 
 import uuid
 from datetime import UTC, datetime
-from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programs.hsds import taxonomy
 from programs.models import Facility, Program
 from tests.factories import make_facility, make_program, north_of_cville
-from tests.hsds import assert_valid, assert_valid_index, assert_valid_page
+from tests.hsds import (
+    assert_valid,
+    assert_valid_index,
+    assert_valid_page,
+    import_locator_sample,
+    load_demo,
+)
 
 pytestmark = pytest.mark.django_db
-
-LOCATOR_SAMPLE = Path(settings.BASE_DIR) / "fixtures" / "findtreatment" / "locator-sample.json"
 
 
 def get_json(client, url: str, status: int = 200) -> dict:
@@ -37,14 +38,6 @@ def every_page(client, url: str):
         if body["last_page"]:
             break
         page += 1
-
-
-def load_demo():
-    call_command("load_demo", stdout=StringIO())
-
-
-def import_locator_sample():
-    call_command("import_findtreatment", str(LOCATOR_SAMPLE), stdout=StringIO(), stderr=StringIO())
 
 
 @pytest.mark.parametrize("load", [load_demo, import_locator_sample], ids=["demo", "locator"])
