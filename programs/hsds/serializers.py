@@ -327,7 +327,7 @@ def service_at_location_id(program) -> str:
     return derived_id(program.hsds_id, "service_at_location")
 
 
-def service_at_location_data(program, *, base_url: str = "") -> dict:
+def service_at_location_data(program) -> dict:
     facility = program.facility
     _organization_id, location_id = _ids(facility)
     data = {

@@ -209,7 +209,8 @@ ORDER = ("facility__name", "name", "pk")
 
 
 def _programs(values: dict):
-    """Published programs narrowed by the common list parameters, in a stable order."""
+    """Published programs narrowed by the list parameters, in a stable order, with what their
+    services show loaded."""
     programs = Program.objects.published()
     order = ORDER
     if values.get("search"):
@@ -220,7 +221,24 @@ def _programs(values: dict):
         programs = programs.filter(Q(updated_at__gte=moment) | Q(facility__updated_at__gte=moment))
     if "organization_id" in values:
         programs = programs.filter(facility__hsds_id=values["organization_id"])
-    return programs, order
+    postcode = values.get("postcode")
+    if "proximity" in values:
+        if postcode is None:
+            raise BadParameter("proximity needs a postcode to measure from.")
+        place = lookup_zip(postcode)
+        if place is None:
+            raise BadParameter(
+                "Some parameters have values we cannot use.",
+                errors={"postcode": [f"We do not know the ZIP code {postcode}."]},
+            )
+        miles = values["proximity"] / METERS_PER_MILE
+        programs = programs.near(place.latitude, place.longitude, miles)
+        order = ("distance", *order)
+    elif postcode is not None:
+        # Without a distance, the locations in that ZIP code (HSDS would use service areas,
+        # which listings do not have).
+        programs = programs.filter(facility__zip_code=postcode)
+    return programs.order_by(*order).with_detail_data()
 
 
 SERVICE_LIST = {
@@ -252,10 +270,9 @@ def index(request):
 @hsds_view
 def services(request):
     values = read_parameters(request, SERVICE_LIST)
-    programs, order = _programs(values)
     base_url = _base_url(request)
     return _page(
-        programs.order_by(*order).with_detail_data(),
+        _programs(values),
         values,
         lambda program: serializers.service_data(program, base_url=base_url),
     )
@@ -289,30 +306,7 @@ SERVICE_AT_LOCATION_LIST = {
 @hsds_view
 def service_at_locations(request):
     values = read_parameters(request, SERVICE_AT_LOCATION_LIST)
-    programs, order = _programs(values)
-    postcode = values.get("postcode")
-    if "proximity" in values:
-        if postcode is None:
-            raise BadParameter("proximity needs a postcode to measure from.")
-        place = lookup_zip(postcode)
-        if place is None:
-            raise BadParameter(
-                "Some parameters have values we cannot use.",
-                errors={"postcode": [f"We do not know the ZIP code {postcode}."]},
-            )
-        miles = values["proximity"] / METERS_PER_MILE
-        programs = programs.near(place.latitude, place.longitude, miles)
-        order = ("distance", *order)
-    elif postcode is not None:
-        # Without a distance, the locations in that ZIP code (HSDS would use service areas,
-        # which listings do not have).
-        programs = programs.filter(facility__zip_code=postcode)
-    base_url = _base_url(request)
-    return _page(
-        programs.order_by(*order).with_detail_data(),
-        values,
-        lambda program: serializers.service_at_location_data(program, base_url=base_url),
-    )
+    return _page(_programs(values), values, serializers.service_at_location_data)
 
 
 # --- Facilities as organizations ------------------------------------------------------------------
