@@ -2,11 +2,15 @@
 
 import uuid
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from programs.hsds import taxonomy
 from programs.models import Facility, Program
@@ -362,3 +366,31 @@ def test_answers_are_cacheable_and_cookie_free(client, django_assert_max_num_que
     with django_assert_max_num_queries(1):
         again = client.get("/hsds/services")
     assert again.content == first.content
+
+
+HSDS_NAMES = ["page", "per_page", "search", "modified_after", "organization_id", "postcode",
+              "proximity", "format", "taxonomy_id"]  # fmt: skip
+HSDS_VALUES = ["1", "0", "-1", "50", "101", "22903", "99999", "1e999", "NaN", "inf", "16093",
+               "2026-01-01", "2026-02-30", "2026-01-01T09:00:00+05:00", "json", "\x00", "%",
+               "'", "a:*", "!(", "", str(uuid.UUID(int=1))]  # fmt: skip
+_text = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30)
+_pairs = st.lists(
+    st.tuples(
+        st.one_of(st.sampled_from(HSDS_NAMES), _text),
+        st.one_of(st.sampled_from(HSDS_VALUES), _text),
+    ),
+    max_size=5,
+)
+
+
+@hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(pairs=_pairs, path=st.sampled_from(["services", "service_at_locations", "organizations"]))
+def test_random_parameters_answer_json_never_a_server_error(client, pairs, path):
+    make_program()
+    response = client.get(f"/hsds/{path}?" + urlencode(pairs))
+    assert response.status_code in (200, 400, 404)
+    assert response["Content-Type"] == "application/json"
