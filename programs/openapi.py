@@ -148,11 +148,34 @@ PROGRAM = _closed(
     },
     "A program at a facility, with everything known about it.",
     optional={
+        "fit": {
+            "type": ["object", "null"],
+            "description": "Only when the search chose criteria: how the program fits them.",
+            "required": ["group", "criteria"],
+            "additionalProperties": False,
+            "properties": {
+                "group": {"enum": ["matches", "might_fit", "does_not_fit"]},
+                "criteria": {
+                    "type": "array",
+                    "items": _closed(
+                        {
+                            "criterion": STRING,
+                            "value": {"type": ["string", "null"]},
+                            "label": STRING,
+                            "answer": {
+                                "enum": ["yes", "no", None],
+                                "description": "null: not reported (ask at intake).",
+                            },
+                        }
+                    ),
+                },
+            },
+        },
         "distance_miles": {
             "type": ["number", "null"],
             "description": "Only on a search near a place: miles from it; null for a virtual "
             "program listed because it serves the searcher's state.",
-        }
+        },
     },
 )
 
@@ -248,6 +271,13 @@ SEARCH_PARAMETERS = [
     _query("accreditation", "The facility holds it (slug).", SLUG),
     _query("accepting", "Said they are accepting new clients.", CHECK),
     _query("facility", "Belongs to that facility (slug).", SLUG),
+    _query(
+        "must",
+        "A chosen criterion (its parameter name) that must be reported and met.",
+        STRING,
+        repeatable=True,
+    ),
+    _query("nofit", "Also list the programs that do not fit the chosen criteria.", CHECK),
     _query(
         "sort",
         "Order; one that does not apply falls back to the default.",
