@@ -161,6 +161,9 @@ PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 300)
 # Seconds a rendered public page is kept on the server (programs.pagecache); a change to the
 # listings makes stored pages unreachable at once, whatever this says. 0 switches it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# The HSDS tables offered at /hsds/export.zip: the zip file that `manage.py export_hsds DIR
+# --zip FILE` last wrote (run it on a schedule). Empty: no download; the address answers 404.
+HSDS_EXPORT_ZIP = os.environ.get("HSDS_EXPORT_ZIP", "")
 
 # In-process caches: "default" for fragments (the filters panel), "pages" for whole pages
 # (stored compressed, at most PAGE_CACHE_ENTRIES per worker, about 10 KB each).
