@@ -161,6 +161,9 @@ PUBLIC_PAGE_MAX_AGE = env_int("PUBLIC_PAGE_MAX_AGE", 300)
 # Seconds a rendered public page is kept on the server (programs.pagecache); a change to the
 # listings makes stored pages unreachable at once, whatever this says. 0 switches it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# The HSDS tables offered at /hsds/export.zip: the zip file that `manage.py export_hsds DIR
+# --zip FILE` last wrote (run it on a schedule). Empty: no download; the address answers 404.
+HSDS_EXPORT_ZIP = os.environ.get("HSDS_EXPORT_ZIP", "")
 
 # "Report a problem": reports accepted per visitor address in a window of this many seconds.
 # The limit is counted under a keyed hash of the address that expires with the window

@@ -1,4 +1,5 @@
-"""Root URL configuration: the admin (with the curators' work queue) and the public site."""
+"""Root URL configuration: the admin (with the curators' work queue), the HSDS API and the public
+site."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -8,6 +9,7 @@ from programs.curation.admin import queue_view
 urlpatterns = [
     path("admin/queue/", admin.site.admin_view(queue_view), name="curation_queue"),
     path("admin/", admin.site.urls),
+    path("hsds/", include("programs.hsds.urls")),
     path("", include("programs.urls")),
     path("", include("programs.curation.urls")),
 ]

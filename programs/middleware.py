@@ -34,18 +34,23 @@ def is_shareable_answer(response) -> bool:
     return response.status_code == 200 and not response.cookies and "Cache-Control" not in response
 
 
+# URL namespaces of the public site: the pages and JSON API, and the HSDS API.
+PUBLIC_APPS = ("programs", "hsds")
+
+
 def _is_public_page(request) -> bool:
     match = getattr(request, "resolver_match", None)
-    return match is not None and match.app_name == "programs"
+    return match is not None and match.app_name in PUBLIC_APPS
 
 
 class PublicCacheMiddleware:
     """Let browsers and shared caches keep a public page for a few minutes.
 
-    Only successful GET/HEAD pages of the public site (the `programs` URL namespace) for a visitor
-    without a session qualify, and only when the view set no caching rule and no cookie of its
-    own: the admin, error pages and anything personal are never cached. Listings change rarely,
-    so a curator's edit showing up to `PUBLIC_PAGE_MAX_AGE` seconds late is acceptable.
+    Only successful GET/HEAD pages of the public site (the `programs` and `hsds` URL
+    namespaces) for a visitor without a session qualify, and only when the view set no caching
+    rule and no cookie of its own: the admin, error pages and anything personal are never
+    cached. Listings change rarely, so a curator's edit showing up to `PUBLIC_PAGE_MAX_AGE`
+    seconds late is acceptable.
     """
 
     def __init__(self, get_response):

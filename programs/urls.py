@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs.views import api, compare, detail, export, health, search
+from programs.views import api, compare, detail, export, health, openapi, search
 
 app_name = "programs"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("programs/<slug:slug>/", detail.program_detail, name="detail"),
     path("compare/", compare.compare, name="compare"),
     path("healthz", health.healthz, name="healthz"),
+    path("api/openapi.json", openapi.openapi_json, name="api_openapi"),
     path("api/programs/", api.program_list, name="api_list"),
     path("api/programs/<str:slug>/", api.program_detail, name="api_detail"),
 ]

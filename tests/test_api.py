@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given
@@ -16,6 +17,7 @@ from programs.filters import ProgramFilter
 from programs.models import DualDiagnosis
 from programs.views.api import MAX_PAGE_SIZE
 from tests.factories import make_program
+from tests.openapi_check import assert_answer_documented
 from tests.search_listings import QUERIES, SAMPLE, make_search_listings
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +28,22 @@ URL = "/api/programs/"
 @pytest.fixture
 def listings():
     make_search_listings()
+
+
+@pytest.fixture(autouse=True)
+def _answers_match_the_openapi_document(monkeypatch):
+    """Every API answer a test here receives is checked against /api/openapi.json."""
+    request = Client.request
+
+    def checked(self, **environ):
+        response = request(self, **environ)
+        path = environ["PATH_INFO"]
+        if path.startswith("/api/") and environ["REQUEST_METHOD"] != "HEAD":
+            assert response["Content-Type"] == "application/json"
+            assert_answer_documented(path, response.status_code, response.json())
+        return response
+
+    monkeypatch.setattr(Client, "request", checked)
 
 
 def get_json(client, url: str, status: int = 200) -> dict:

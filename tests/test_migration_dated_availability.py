@@ -10,8 +10,8 @@ from programs.models.changes import tables_with_triggers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("programs", "0010_import_changes")]
-AFTER = [("programs", "0011_curation_and_dated_availability")]
+BEFORE = [("programs", "0011_hsds_ids")]
+AFTER = [("programs", "0012_curation_and_dated_availability")]
 
 
 def migrate(target):

@@ -1,5 +1,7 @@
 """A facility: one provider at one site, with its own phone numbers."""
 
+import uuid
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -93,6 +95,8 @@ class Facility(models.Model):
         validators=[MinValueValidator(1990), MaxValueValidator(2100)],
     )
     is_published = models.BooleanField("published", default=False)
+    # The facility's id in the HSDS feed (organization and location), stable for its lifetime.
+    hsds_id = models.UUIDField("HSDS id", default=uuid.uuid4, unique=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

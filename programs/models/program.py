@@ -1,5 +1,6 @@
 """A program at a facility, with its weekly schedule, staff and co-occurring care."""
 
+import uuid
 from datetime import datetime, time
 from decimal import Decimal
 
@@ -123,6 +124,10 @@ class Program(models.Model):
         blank=True,
     )
     is_published = models.BooleanField("published", default=True)
+    # The program's id in the HSDS feed (a service), stable for its lifetime.
+    hsds_id = models.UUIDField("HSDS id", default=uuid.uuid4, unique=True, editable=False)
+    # When the program or its schedule last changed (the HSDS feed's modified_after).
+    updated_at = models.DateTimeField(auto_now=True)
 
     # Derived from the sessions by refresh_schedule_figures(); never typed by hand.
     # NULL means no schedule has been reported.
@@ -296,6 +301,7 @@ class Program(models.Model):
                 has_evening=self.has_evening,
                 has_weekend=self.has_weekend,
                 days_mask=self.days_mask,
+                updated_at=timezone.now(),
             )
 
     @property

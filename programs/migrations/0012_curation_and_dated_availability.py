@@ -62,7 +62,7 @@ def backwards_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0010_import_changes"),
+        ("programs", "0011_hsds_ids"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,343 @@
+"""Facilities and programs as HSDS 3.0 objects (plain dicts, ready for JSON).
+
+* ``organization_data(facility)``: the facility as an organization, with its one location;
+* ``location_data(facility)``: the facility's site, with its address, phones and languages;
+* ``service_data(program)``: a program as a service, with its schedules, phones, languages,
+  cost options and attributes;
+* ``service_at_location_data(program)``: the program at its facility's location.
+
+Read only what ``ProgramQuerySet.with_detail_data()`` loaded (or, for organizations, what the
+organization views prefetch), so they cost no queries. A fact that was not reported is left out:
+no key, no attribute, never ``false``. Ids come from the stored ``hsds_id`` (``programs.hsds.ids``).
+"""
+
+from programs.models import Source, Weekday
+
+from . import taxonomy
+from .ids import derived_id
+
+HSDS_VERSION = "3.0"
+# iCal day codes, Monday first as in ``Weekday``.
+BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# ISO 639 codes of the starting language list (migration 0002); a language curators add later
+# is published by name only.
+LANGUAGE_CODES = {
+    "english": "en", "spanish": "es", "asl": "ase", "chinese": "zh", "vietnamese": "vi",
+    "korean": "ko", "tagalog": "tl", "russian": "ru", "arabic": "ar", "haitian-creole": "ht",
+    "portuguese": "pt", "french": "fr", "german": "de", "polish": "pl", "navajo": "nv",
+    "hmong": "hmn", "somali": "so",
+}  # fmt: skip
+DEMO_ALERT = "Fictional demo listing: not a real provider or program."
+
+
+def _present(data: dict) -> dict:
+    """``data`` without the facts that were not reported (None, empty text, empty lists)."""
+    return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+def _ids(facility):
+    organization_id = str(facility.hsds_id)
+    return organization_id, derived_id(facility.hsds_id, "location")
+
+
+def attribute(owner_id, link_entity: str, term: taxonomy.Term, value=None) -> dict:
+    """One attribute tagging ``owner_id`` (a service, organization...) with ``term``."""
+    return _present(
+        {
+            "id": derived_id(None, "attribute", owner_id, term.id),
+            "link_id": owner_id,
+            "link_type": term.taxonomy.code,
+            "link_entity": link_entity,
+            "taxonomy_term_id": term.id,
+            "value": value,
+            "taxonomy_term": taxonomy.term_data(term),
+        }
+    )
+
+
+def _lookup_term(tax: taxonomy.Taxonomy, row) -> taxonomy.Term:
+    return tax.term(row.slug, row.name)
+
+
+def _choice_term(tax: taxonomy.Taxonomy, value) -> taxonomy.Term:
+    return tax.term(value, tax.choices(value).label)
+
+
+def phones_data(facility, link: str, owner_id: str) -> list[dict]:
+    """The facility's own numbers, tied to ``owner_id`` through the ``link`` column."""
+    phones = []
+    for kind, number, description in (
+        ("main", facility.phone, "Main number"),
+        ("intake", facility.intake_phone, "Intake and admissions"),
+    ):
+        if number:
+            phones.append(
+                {
+                    "id": derived_id(None, "phone", owner_id, kind),
+                    link: owner_id,
+                    "number": number,
+                    "type": "voice",
+                    "description": description,
+                }
+            )
+    return phones
+
+
+def languages_data(facility, link: str, owner_id: str) -> list[dict]:
+    return [
+        _present(
+            {
+                "id": derived_id(None, "language", owner_id, language.slug),
+                link: owner_id,
+                "name": language.name,
+                "code": LANGUAGE_CODES.get(language.slug),
+                "note": "Spoken by staff.",
+            }
+        )
+        for language in facility.languages.all()
+    ]
+
+
+def location_data(facility) -> dict:
+    organization_id, location_id = _ids(facility)
+    address = None
+    if facility.street1:
+        address = _present(
+            {
+                "id": derived_id(facility.hsds_id, "address"),
+                "location_id": location_id,
+                "address_1": facility.street1,
+                "address_2": facility.street2,
+                "city": facility.city,
+                "state_province": facility.state,
+                "postal_code": facility.zip_code,
+                "country": "US",
+                "address_type": "physical",
+            }
+        )
+    from_locator = facility.source == Source.FINDTREATMENT and facility.source_id
+    return _present(
+        {
+            "id": location_id,
+            "location_type": "physical",
+            "organization_id": organization_id,
+            "name": facility.name,
+            "latitude": facility.latitude,
+            "longitude": facility.longitude,
+            "external_identifier": facility.source_id if from_locator else None,
+            "external_identifier_type": "FindTreatment.gov frid" if from_locator else None,
+            "addresses": [address] if address else [],
+            "phones": phones_data(facility, "location_id", location_id),
+            "languages": languages_data(facility, "location_id", location_id),
+        }
+    )
+
+
+def organization_data(facility, *, services=None) -> dict:
+    """The facility as an organization; ``services`` (programs) adds their ids and names."""
+    organization_id, _location_id = _ids(facility)
+    where = f"{facility.city}, {facility.state}"
+    description = (
+        f"{DEMO_ALERT} Shown at {where}."
+        if facility.is_demo
+        else f"Addiction treatment provider at {where}, listed on IOP Finder."
+    )
+    attributes = [
+        attribute(
+            organization_id,
+            "organization",
+            _lookup_term(taxonomy.ACCREDITATION, accreditation),
+        )
+        for accreditation in facility.accreditations.all()
+    ]
+    if facility.operation:
+        attributes.insert(
+            0,
+            attribute(
+                organization_id,
+                "organization",
+                _choice_term(taxonomy.OPERATION, facility.operation),
+            ),
+        )
+    identifiers = []
+    if facility.source == Source.FINDTREATMENT and facility.source_id:
+        identifiers.append(
+            {
+                "id": derived_id(facility.hsds_id, "identifier", "frid"),
+                "organization_id": organization_id,
+                "identifier_scheme": "FindTreatment.gov",
+                "identifier_type": "frid",
+                "identifier": facility.source_id,
+            }
+        )
+    data = {
+        "id": organization_id,
+        "name": facility.name,
+        "description": description,
+        "website": facility.website,
+        "phones": phones_data(facility, "organization_id", organization_id),
+        "locations": [location_data(facility)],
+        "organization_identifiers": identifiers,
+        "attributes": attributes,
+    }
+    if services is not None:
+        data["services"] = [
+            {"id": str(program.hsds_id), "name": program.name} for program in services
+        ]
+    return _present(data)
+
+
+def _fact_value(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def service_attributes(program) -> list[dict]:
+    """Every reported fact of a program as an attribute of its service."""
+    service_id = str(program.hsds_id)
+
+    def tag(term, value=None):
+        return attribute(service_id, "service", term, value)
+
+    attributes = [tag(_choice_term(taxonomy.LEVEL_OF_CARE, program.level_of_care))]
+    if program.format:
+        attributes.append(tag(_choice_term(taxonomy.FORMAT, program.format)))
+    if program.dual_diagnosis is not None:
+        attributes.append(tag(_choice_term(taxonomy.DUAL_DIAGNOSIS, program.dual_diagnosis)))
+    for tax, rows in (
+        (taxonomy.APPROACH, program.modalities.all()),
+        (taxonomy.MEDICATION, program.medications.all()),
+        (taxonomy.GROUP_TOPIC, program.group_topics.all()),
+        (taxonomy.POPULATION, program.populations.all()),
+    ):
+        attributes += [tag(_lookup_term(tax, row)) for row in rows]
+    attributes += [
+        tag(_lookup_term(taxonomy.CONDITION, support.condition), support.support)
+        for support in program.condition_support.all()
+    ]
+    attributes += [
+        tag(_lookup_term(taxonomy.STAFF_ROLE, role.credential), role.availability)
+        for role in program.staff_roles.all()
+    ]
+    for name, label, description in taxonomy.PROGRAM_FACTS:
+        value = _fact_value(getattr(program, name))
+        if value is not None:
+            attributes.append(tag(taxonomy.PROGRAM_FACT.term(name, label, description), value))
+    return attributes
+
+
+def schedules_data(program) -> list[dict]:
+    """One weekly schedule per session (times are the facility's local time)."""
+    service_id = str(program.hsds_id)
+    attending = program.get_format_display() if program.format else None
+    return [
+        _present(
+            {
+                "id": derived_id(program.hsds_id, "schedule", session.pk),
+                "service_id": service_id,
+                "freq": "WEEKLY",
+                "interval": 1,
+                "wkst": "MO",
+                "byday": BYDAY[session.weekday],
+                "opens_at": session.start.strftime("%H:%M"),
+                "closes_at": session.end.strftime("%H:%M"),
+                "description": (
+                    f"{Weekday(session.weekday).label}"
+                    f" {session.start:%H:%M}-{session.end:%H:%M} (local time)"
+                    + (f", {session.track} track" if session.track else "")
+                ),
+                "attending_type": attending,
+            }
+        )
+        for session in program.sessions.all()
+    ]
+
+
+def cost_options_data(program) -> list[dict]:
+    """What the facility accepts, as one cost option each, tagged with its payment term."""
+    service_id = str(program.hsds_id)
+    options = []
+    for payment in program.facility.payment_types.all():
+        option_id = derived_id(program.hsds_id, "cost_option", payment.slug)
+        options.append(
+            {
+                "id": option_id,
+                "service_id": service_id,
+                "option": payment.name,
+                "attributes": [
+                    attribute(option_id, "cost_option", _lookup_term(taxonomy.PAYMENT, payment))
+                ],
+            }
+        )
+    return options
+
+
+def last_modified(program):
+    """When the program or its facility last changed."""
+    return max(program.updated_at, program.facility.updated_at)
+
+
+def service_data(program, *, base_url: str = "", with_organization: bool = False) -> dict:
+    """A program as an HSDS service. ``base_url`` makes its page address absolute."""
+    facility = program.facility
+    service_id = str(program.hsds_id)
+    organization_id, location_id = _ids(facility)
+    populations = [population.name for population in program.populations.all()]
+    accreditations = [accreditation.name for accreditation in facility.accreditations.all()]
+    data = _present(
+        {
+            "id": service_id,
+            "organization_id": organization_id,
+            "name": program.name,
+            "description": program.description,
+            "url": base_url + program.get_absolute_url() if base_url else None,
+            "status": "active",
+            "alert": DEMO_ALERT if program.is_demo else None,
+            "eligibility_description": (
+                "Serves: " + ", ".join(populations) + "." if populations else None
+            ),
+            "accreditations": "; ".join(accreditations),
+            "assured_date": (
+                facility.last_verified.isoformat() if facility.last_verified else None
+            ),
+            "last_modified": last_modified(program).isoformat(),
+            "phones": phones_data(facility, "service_id", service_id),
+            "schedules": schedules_data(program),
+            "languages": languages_data(facility, "service_id", service_id),
+            "cost_options": cost_options_data(program),
+            "attributes": service_attributes(program),
+            "service_at_locations": [
+                {
+                    "id": service_at_location_id(program),
+                    "service_id": service_id,
+                    "location_id": location_id,
+                }
+            ],
+        }
+    )
+    if with_organization:
+        data["organization"] = organization_data(facility)
+    return data
+
+
+def service_at_location_id(program) -> str:
+    return derived_id(program.hsds_id, "service_at_location")
+
+
+def service_at_location_data(program) -> dict:
+    facility = program.facility
+    _organization_id, location_id = _ids(facility)
+    data = {
+        "id": service_at_location_id(program),
+        "service_id": str(program.hsds_id),
+        "location_id": location_id,
+        "description": f"{program.name} at {facility.name}",
+        "location": location_data(facility),
+    }
+    if getattr(program, "distance", None) is not None:
+        # Not an HSDS field: miles from the postcode's centroid, on a proximity search.
+        data["distance_miles"] = round(program.distance, 1)
+    return data

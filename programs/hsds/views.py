@@ -1,0 +1,430 @@
+"""The HSDS 3.0 API under ``/hsds/``: services, organizations, service_at_locations, taxonomies.
+
+Only published listings, read through ``ProgramQuerySet`` (``published()``, ``search()``,
+``near()``, ``with_detail_data()``), so a page costs the same few queries whatever its size.
+Every answer is JSON; input is checked strictly: an unknown or repeated parameter or a value we
+cannot read answers 400 with what was wrong, an unknown id or a page past the end 404. Pages
+are cached and kept cookie-free like the other public pages (``programs.pagecache``).
+"""
+
+from datetime import UTC, datetime
+from functools import wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from programs.geo import lookup_zip
+from programs.models import Facility, Program
+from programs.pagecache import cached_page
+from programs.views.api import json_get_only
+
+from . import serializers, taxonomy
+from .ids import parse_id
+
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 100
+MAX_PROXIMITY_METERS = 500_000
+METERS_PER_MILE = 1609.344
+HSDS_OPENAPI = (
+    "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json"
+)
+
+
+class BadParameter(Exception):
+    def __init__(self, message: str, **details):
+        super().__init__(message)
+        self.message, self.details = message, details
+
+
+def _error(status: int, message: str, **details) -> JsonResponse:
+    return JsonResponse({"error": message, **details}, status=status)
+
+
+# --- Reading parameters ---------------------------------------------------------------------------
+
+
+def _whole_number(name: str, minimum: int = 1, maximum: int | None = None):
+    def read(raw: str) -> int:
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+            raise ValueError(f"{name} must be a whole number, not {raw[:40]!r}.")
+        value = int(raw)
+        if value < minimum or (maximum is not None and value > maximum):
+            limit = f"between {minimum} and {maximum}" if maximum else f"{minimum} or more"
+            raise ValueError(f"{name} must be {limit}, not {value}.")
+        return value
+
+    return read
+
+
+def _text(raw: str) -> str:
+    if len(raw) > 200:
+        raise ValueError("search must be at most 200 characters.")
+    return raw.strip()
+
+
+def _moment(raw: str):
+    """An ISO 8601 date or date-time; one without a time zone is read as UTC."""
+    try:
+        moment = parse_datetime(raw)
+        if moment is None:
+            day = parse_date(raw)
+            moment = None if day is None else datetime(day.year, day.month, day.day)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValueError(
+            f"modified_after must be an ISO 8601 date or date-time (e.g. 2026-01-31 or "
+            f"2026-01-31T09:00:00Z), not {raw[:40]!r}."
+        )
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _uuid(name: str):
+    def read(raw: str):
+        value = parse_id(raw)
+        if value is None:
+            raise ValueError(f"{name} must be a UUID, not {raw[:40]!r}.")
+        return value
+
+    return read
+
+
+def _postcode(raw: str) -> str:
+    if len(raw) != 5 or not raw.isascii() or not raw.isdigit():
+        raise ValueError(f"postcode must be a five-digit ZIP code, not {raw[:40]!r}.")
+    return raw
+
+
+def _proximity(raw: str) -> float:
+    try:
+        meters = float(raw)
+    except ValueError:
+        meters = float("nan")
+    if not 0 < meters <= MAX_PROXIMITY_METERS:
+        raise ValueError(
+            f"proximity must be a distance in meters, above 0 and at most "
+            f"{MAX_PROXIMITY_METERS}, not {raw[:40]!r}."
+        )
+    return meters
+
+
+def _json_format(raw: str) -> str:
+    if raw != "json":
+        raise ValueError("format must be json (the only format this API answers in).")
+    return raw
+
+
+PAGING = {
+    "page": _whole_number("page"),
+    "per_page": _whole_number("per_page", 1, MAX_PER_PAGE),
+    "format": _json_format,
+}
+SEARCH = {"search": _text}
+
+
+def read_parameters(request, readers: dict) -> dict:
+    """The query string read by ``readers`` (name: function of the raw value), or BadParameter."""
+    params = request.GET
+    unknown = sorted(name[:40] for name in params if name not in readers)
+    if unknown:
+        raise BadParameter(
+            "Unknown parameters: " + ", ".join(unknown) + ".",
+            unknown_parameters=unknown,
+            allowed_parameters=sorted(readers),
+        )
+    repeated = sorted(name for name in params if len(params.getlist(name)) > 1)
+    if repeated:
+        raise BadParameter(
+            "These parameters take one value: " + ", ".join(repeated) + ".",
+            repeated_parameters=repeated,
+        )
+    values, errors = {}, {}
+    for name, raw in params.items():
+        try:
+            values[name] = readers[name](raw)
+        except ValueError as error:
+            errors[name] = [str(error)]
+    if errors:
+        raise BadParameter("Some parameters have values we cannot use.", errors=errors)
+    return values
+
+
+def hsds_view(view):
+    """GET only, cached like the other public pages, and 400 as JSON for bad parameters."""
+
+    @json_get_only
+    @cached_page
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except BadParameter as error:
+            return _error(400, error.message, **error.details)
+
+    return wrapper
+
+
+def _page(items, values: dict, shape) -> dict | JsonResponse:
+    """One page of ``items`` in the HSDS page shape, each shaped by ``shape``."""
+    paginator = Paginator(items, values.get("per_page", DEFAULT_PER_PAGE))
+    number = values.get("page", 1)
+    if number > paginator.num_pages:
+        return _error(404, f"There is no page {number}; there are {paginator.num_pages}.")
+    page = paginator.page(number)
+    contents = [shape(item) for item in page]
+    return JsonResponse(
+        {
+            "total_items": paginator.count,
+            "total_pages": paginator.num_pages,
+            "page_number": page.number,
+            "size": len(contents),
+            "first_page": not page.has_previous(),
+            "last_page": not page.has_next(),
+            "empty": paginator.count == 0,
+            "contents": contents,
+        }
+    )
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _no_parameters(request) -> None:
+    read_parameters(request, {})
+
+
+# --- Programs as services -----------------------------------------------------------------------
+
+
+ORDER = ("facility__name", "name", "pk")
+
+
+def _programs(values: dict):
+    """Published programs narrowed by the list parameters, in a stable order, with what their
+    services show loaded."""
+    programs = Program.objects.published()
+    order = ORDER
+    if values.get("search"):
+        programs = programs.search(values["search"])
+        order = ("-rank", *ORDER)
+    if "modified_after" in values:
+        moment = values["modified_after"]
+        programs = programs.filter(Q(updated_at__gte=moment) | Q(facility__updated_at__gte=moment))
+    if "organization_id" in values:
+        programs = programs.filter(facility__hsds_id=values["organization_id"])
+    postcode = values.get("postcode")
+    if "proximity" in values:
+        if postcode is None:
+            raise BadParameter("proximity needs a postcode to measure from.")
+        place = lookup_zip(postcode)
+        if place is None:
+            raise BadParameter(
+                "Some parameters have values we cannot use.",
+                errors={"postcode": [f"We do not know the ZIP code {postcode}."]},
+            )
+        miles = values["proximity"] / METERS_PER_MILE
+        programs = programs.near(place.latitude, place.longitude, miles)
+        order = ("distance", *order)
+    elif postcode is not None:
+        # Without a distance, the locations in that ZIP code (HSDS would use service areas,
+        # which listings do not have).
+        programs = programs.filter(facility__zip_code=postcode)
+    return programs.order_by(*order).with_detail_data()
+
+
+SERVICE_LIST = {
+    **PAGING,
+    **SEARCH,
+    "modified_after": _moment,
+    "organization_id": _uuid("organization_id"),
+}
+
+
+@hsds_view
+def index(request):
+    _no_parameters(request)
+    return JsonResponse(
+        {
+            "version": serializers.HSDS_VERSION,
+            "openapi_url": HSDS_OPENAPI,
+            "services": request.build_absolute_uri(reverse("hsds:services")),
+            "organizations": request.build_absolute_uri(reverse("hsds:organizations")),
+            "service_at_locations": request.build_absolute_uri(
+                reverse("hsds:service_at_locations")
+            ),
+            "taxonomies": request.build_absolute_uri(reverse("hsds:taxonomies")),
+            "taxonomy_terms": request.build_absolute_uri(reverse("hsds:taxonomy_terms")),
+        }
+    )
+
+
+@hsds_view
+def services(request):
+    values = read_parameters(request, SERVICE_LIST)
+    base_url = _base_url(request)
+    return _page(
+        _programs(values),
+        values,
+        lambda program: serializers.service_data(program, base_url=base_url),
+    )
+
+
+def _one_program(id_text: str):
+    program_id = parse_id(id_text)
+    if program_id is None:
+        raise BadParameter(f"{id_text[:40]!r} is not a UUID.")
+    return Program.objects.published().with_detail_data().filter(hsds_id=program_id).first()
+
+
+@hsds_view
+def service(request, id):
+    _no_parameters(request)
+    program = _one_program(id)
+    if program is None:
+        return _error(404, f"No published service has the id {id[:40]!r}.")
+    return JsonResponse(
+        serializers.service_data(program, base_url=_base_url(request), with_organization=True)
+    )
+
+
+SERVICE_AT_LOCATION_LIST = {
+    **SERVICE_LIST,
+    "postcode": _postcode,
+    "proximity": _proximity,
+}
+
+
+@hsds_view
+def service_at_locations(request):
+    values = read_parameters(request, SERVICE_AT_LOCATION_LIST)
+    return _page(_programs(values), values, serializers.service_at_location_data)
+
+
+# --- Facilities as organizations ------------------------------------------------------------------
+
+
+def _organizations(values: dict):
+    listed = Program.objects.published()
+    if values.get("search"):
+        listed = listed.search(values["search"])
+    published_programs = Prefetch(
+        "programs",
+        queryset=(
+            Program.objects.published()
+            .order_by("name", "pk")
+            .only("hsds_id", "name", "facility_id")
+        ),
+        to_attr="published_programs",
+    )
+    return (
+        Facility.objects.filter(pk__in=listed.values("facility_id"))
+        .prefetch_related("languages", "accreditations", published_programs)
+        .order_by("name", "pk")
+    )
+
+
+@hsds_view
+def organizations(request):
+    values = read_parameters(request, {**PAGING, **SEARCH})
+    return _page(
+        _organizations(values),
+        values,
+        lambda facility: serializers.organization_data(
+            facility, services=facility.published_programs
+        ),
+    )
+
+
+@hsds_view
+def organization(request, id):
+    _no_parameters(request)
+    facility_id = parse_id(id)
+    if facility_id is None:
+        raise BadParameter(f"{id[:40]!r} is not a UUID.")
+    facility = _organizations({}).filter(hsds_id=facility_id).first()
+    if facility is None:
+        return _error(404, f"No organization with published programs has the id {id[:40]!r}.")
+    return JsonResponse(
+        serializers.organization_data(facility, services=facility.published_programs)
+    )
+
+
+# --- Taxonomies -----------------------------------------------------------------------------------
+
+
+@hsds_view
+def taxonomies(request):
+    values = read_parameters(request, {**PAGING, **SEARCH})
+    found = [
+        tax
+        for tax in taxonomy.TAXONOMIES
+        if values.get("search", "").lower() in f"{tax.name} {tax.description}".lower()
+    ]
+    return _page(found, values, taxonomy.taxonomy_data)
+
+
+@hsds_view
+def taxonomy_detail(request, id):
+    _no_parameters(request)
+    found = taxonomy.TAXONOMY_BY_ID.get(str(parse_id(id)))
+    if found is None:
+        return _error(404, f"No taxonomy has the id {id[:40]!r}.")
+    return JsonResponse(taxonomy.taxonomy_data(found))
+
+
+@hsds_view
+def taxonomy_terms(request):
+    values = read_parameters(request, {**PAGING, **SEARCH, "taxonomy_id": _uuid("taxonomy_id")})
+    terms = taxonomy.all_terms()
+    if "taxonomy_id" in values:
+        terms = [term for term in terms if term.taxonomy.id == str(values["taxonomy_id"])]
+    if values.get("search"):
+        words = values["search"].lower()
+        terms = [term for term in terms if words in f"{term.code} {term.name}".lower()]
+    return _page(terms, values, taxonomy.term_data)
+
+
+@hsds_view
+def taxonomy_term(request, id):
+    _no_parameters(request)
+    found = next((term for term in taxonomy.all_terms() if term.id == str(parse_id(id))), None)
+    if found is None:
+        return _error(404, f"No taxonomy term has the id {id[:40]!r}.")
+    return JsonResponse(taxonomy.term_data(found))
+
+
+# --- The tabular export -----------------------------------------------------------------------
+
+
+@json_get_only
+def export_zip(request):
+    """The HSDS tables as one zip, as the export command last wrote it (``HSDS_EXPORT_ZIP``).
+
+    Not built per request: the export of every listing takes a worker for tens of seconds,
+    which a public address must not offer to anyone who asks; the listings change rarely, so
+    a file refreshed on a schedule serves everyone the same bytes.
+    """
+    if request.GET:
+        return _error(400, "This address takes no parameters.")
+    path = Path(settings.HSDS_EXPORT_ZIP) if settings.HSDS_EXPORT_ZIP else None
+    if path is None or not path.is_file():
+        return _error(
+            404,
+            "No HSDS export has been published on this site yet. Its operator can write one "
+            "with `manage.py export_hsds DIR --zip FILE` and set HSDS_EXPORT_ZIP to FILE.",
+        )
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename="iop-finder-hsds.zip",
+        content_type="application/zip",
+    )

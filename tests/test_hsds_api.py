@@ -1,0 +1,396 @@
+"""The HSDS 3.0 API under /hsds/: answers valid against the specification, facts as reported."""
+
+import uuid
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from programs.hsds import taxonomy
+from programs.models import Facility, Program
+from tests.factories import make_facility, make_program, north_of_cville
+from tests.hsds import (
+    assert_valid,
+    assert_valid_index,
+    assert_valid_page,
+    import_locator_sample,
+    load_demo,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def get_json(client, url: str, status: int = 200) -> dict:
+    response = client.get(url)
+    assert response.status_code == status, response.content[:500]
+    assert response["Content-Type"] == "application/json"
+    return response.json()
+
+
+def every_page(client, url: str):
+    """Each page of a list in turn, seven items a page."""
+    page = 1
+    while True:
+        body = get_json(client, f"{url}?page={page}&per_page=7")
+        yield body
+        if body["last_page"]:
+            break
+        page += 1
+
+
+@pytest.mark.parametrize("load", [load_demo, import_locator_sample], ids=["demo", "locator"])
+def test_every_endpoint_answers_valid_hsds(client, load):
+    load()
+    assert Program.objects.published().exists()
+
+    assert_valid_index(get_json(client, "/hsds/"))
+
+    services = []
+    for page in every_page(client, "/hsds/services"):
+        assert_valid_page(page, "service")
+        services += page["contents"]
+    assert len(services) == Program.objects.published().count()
+    assert len({service["id"] for service in services}) == len(services)
+    for service in services:
+        detail = get_json(client, f"/hsds/services/{service['id']}")
+        assert_valid("service", detail)
+        assert_valid("organization", detail["organization"])
+        assert detail["organization"]["id"] == service["organization_id"]
+
+    organizations = []
+    for page in every_page(client, "/hsds/organizations"):
+        assert_valid_page(page, "organization")
+        organizations += page["contents"]
+    assert {org["id"] for org in organizations} == {s["organization_id"] for s in services}
+    for organization in organizations[:10]:
+        assert_valid("organization", get_json(client, f"/hsds/organizations/{organization['id']}"))
+
+    located = []
+    for page in every_page(client, "/hsds/service_at_locations"):
+        assert_valid_page(page, "service_at_location")
+        located += page["contents"]
+    assert {item["service_id"] for item in located} == {service["id"] for service in services}
+
+    for page in every_page(client, "/hsds/taxonomies"):
+        assert_valid_page(page, "taxonomy")
+    terms = []
+    for page in every_page(client, "/hsds/taxonomy_terms"):
+        assert_valid_page(page, "taxonomy_term")
+        terms += page["contents"]
+    assert_valid("taxonomy_term", get_json(client, f"/hsds/taxonomy_terms/{terms[0]['id']}"))
+    assert_valid("taxonomy", get_json(client, f"/hsds/taxonomies/{terms[0]['taxonomy_id']}"))
+    # Every attribute of every service tags it with a published term.
+    term_ids = {term["id"] for term in terms}
+    for service in services:
+        for attribute in service["attributes"]:
+            assert attribute["taxonomy_term_id"] in term_ids
+
+
+def test_a_program_becomes_a_service_with_its_facts(client):
+    facility = make_facility(
+        payment=("medicaid", "sliding-scale"),
+        languages=("spanish",),
+        intake_phone="(434) 555-0199",
+        last_verified=datetime(2026, 10, 1).date(),
+    )
+    program = make_program(
+        facility=facility,
+        level_of_care="iop",
+        format="hybrid",
+        sessions=((0, "18:00", "21:00", "Evening"), (2, "18:00", "21:00")),
+        staff={"lcsw": "on_site", "psychiatrist": "referral"},
+        conditions={"ptsd": "on_site", "bipolar": "referral"},
+        modalities=("cbt",),
+        offers_mat=True,
+        drug_testing=False,
+    )
+
+    service = get_json(client, f"/hsds/services/{program.hsds_id}")
+
+    assert_valid("service", service)
+    assert service["id"] == str(program.hsds_id)
+    assert service["organization_id"] == str(facility.hsds_id)
+    assert service["assured_date"] == "2026-10-01"
+    assert service["url"] == f"http://testserver/programs/{program.slug}/"
+    schedules = service["schedules"]
+    assert [(s["byday"], s["opens_at"], s["closes_at"], s["freq"]) for s in schedules] == [
+        ("MO", "18:00", "21:00", "WEEKLY"),
+        ("WE", "18:00", "21:00", "WEEKLY"),
+    ]
+    assert [phone["number"] for phone in service["phones"]] == ["(434) 555-0100", "(434) 555-0199"]
+    assert [(lang["name"], lang["code"]) for lang in service["languages"]] == [("Spanish", "es")]
+    assert sorted(option["option"] for option in service["cost_options"]) == [
+        "Medicaid",
+        "Sliding fee scale",
+    ]
+    tags = {
+        (a["link_type"], a["taxonomy_term"]["code"]): a.get("value") for a in service["attributes"]
+    }
+    assert tags[("level-of-care", "iop")] is None
+    assert tags[("format", "hybrid")] is None
+    assert tags[("approach", "cbt")] is None
+    assert tags[("condition", "ptsd")] == "on_site"
+    assert tags[("condition", "bipolar")] == "referral"
+    assert tags[("staff-role", "lcsw")] == "on_site"
+    assert tags[("staff-role", "psychiatrist")] == "referral"
+    assert tags[("program-fact", "offers_mat")] == "true"
+    assert tags[("program-fact", "drug_testing")] == "false"
+    assert tags[("program-fact", "hours_per_week")] == "6.0"
+    assert service["organization"]["locations"][0]["addresses"][0]["postal_code"] == "22903"
+
+
+def test_facts_not_reported_are_absent_never_false(client):
+    program = make_program(facility=make_facility(phone="", last_verified=None))
+
+    service = get_json(client, f"/hsds/services/{program.hsds_id}")
+
+    assert_valid("service", service)
+    for key in ("schedules", "phones", "languages", "cost_options", "assured_date"):
+        assert key not in service
+    facts = {a["taxonomy_term"]["code"]: a.get("value") for a in service["attributes"]}
+    for name in ("individual_therapy", "drug_testing", "offers_mat", "accepting_new_clients"):
+        assert name not in facts
+    assert "false" not in [value for code, value in facts.items() if code != "is_demo"]
+    assert not [a for a in service["attributes"] if a["link_type"] in ("format", "condition")]
+
+
+def test_demo_listings_say_they_are_fictional(client):
+    load_demo()
+    service = get_json(client, "/hsds/services?per_page=1")["contents"][0]
+
+    assert "Fictional" in service["alert"]
+    facts = {a["taxonomy_term"]["code"]: a.get("value") for a in service["attributes"]}
+    assert facts["is_demo"] == "true"
+
+
+def test_only_published_listings_are_served(client):
+    shown = make_program()
+    hidden = make_program(is_published=False)
+    closed_facility = make_facility(is_published=False)
+    behind_closed_facility = make_program(facility=closed_facility)
+
+    ids = {s["id"] for s in get_json(client, "/hsds/services")["contents"]}
+    assert ids == {str(shown.hsds_id)}
+    for program in (hidden, behind_closed_facility):
+        get_json(client, f"/hsds/services/{program.hsds_id}", status=404)
+    get_json(client, f"/hsds/organizations/{closed_facility.hsds_id}", status=404)
+    organizations = get_json(client, "/hsds/organizations")["contents"]
+    assert [org["id"] for org in organizations] == [str(shown.facility.hsds_id)]
+    assert organizations[0]["services"] == [{"id": str(shown.hsds_id), "name": shown.name}]
+
+
+def test_ids_are_stored_uuids_stable_across_answers(client):
+    program = make_program(sessions=((1, "09:00", "12:00"),))
+    assert isinstance(program.hsds_id, uuid.UUID)
+    assert isinstance(program.facility.hsds_id, uuid.UUID)
+    assert make_program().hsds_id != program.hsds_id
+
+    first = get_json(client, f"/hsds/services/{program.hsds_id}")
+    program.name = "Renamed"
+    program.save()
+    second = get_json(client, f"/hsds/services/{program.hsds_id}")
+
+    assert second["name"] == "Renamed"
+    for key in ("schedules", "phones", "service_at_locations"):
+        assert [item["id"] for item in first[key]] == [item["id"] for item in second[key]]
+    assert [a["id"] for a in first["attributes"]] == [a["id"] for a in second["attributes"]]
+
+
+def test_proximity_is_meters_from_the_postcode_centroid_nearest_first(client):
+    far = make_program(facility=make_facility(**north_of_cville(30)))
+    near = make_program(facility=make_facility(**north_of_cville(5)))
+    here = make_program()
+
+    body = get_json(client, "/hsds/service_at_locations?postcode=22903&proximity=16093")
+
+    assert [item["service_id"] for item in body["contents"]] == [
+        str(here.hsds_id),
+        str(near.hsds_id),
+    ]
+    assert [item["distance_miles"] for item in body["contents"]] == [0.0, 5.0]
+    wide = get_json(client, "/hsds/service_at_locations?postcode=22903&proximity=80000")
+    assert wide["contents"][-1]["service_id"] == str(far.hsds_id)
+
+
+def test_postcode_alone_keeps_locations_in_that_zip_code(client):
+    here = make_program()
+    make_program(facility=make_facility(zip_code="22901"))
+
+    body = get_json(client, "/hsds/service_at_locations?postcode=22903")
+
+    assert [item["service_id"] for item in body["contents"]] == [str(here.hsds_id)]
+
+
+def test_search_and_organization_id_narrow_the_services(client):
+    evening = make_program(name="Evening Recovery Group")
+    other = make_program(name="Daytime Track")
+
+    found = get_json(client, "/hsds/services?search=evening")["contents"]
+    assert [s["id"] for s in found] == [str(evening.hsds_id)]
+    mine = get_json(client, f"/hsds/services?organization_id={other.facility.hsds_id}")
+    assert [s["id"] for s in mine["contents"]] == [str(other.hsds_id)]
+    orgs = get_json(client, "/hsds/organizations?search=evening")["contents"]
+    assert [org["id"] for org in orgs] == [str(evening.facility.hsds_id)]
+
+
+def test_modified_after_keeps_programs_or_facilities_changed_since(client):
+    old = make_program()
+    changed_program = make_program()
+    changed_facility = make_program()
+    long_ago = datetime(2026, 1, 1, tzinfo=UTC)
+    Program.objects.update(updated_at=long_ago)
+    Facility.objects.update(updated_at=long_ago)
+    Program.objects.filter(pk=changed_program.pk).update(
+        updated_at=datetime(2026, 6, 1, tzinfo=UTC)
+    )
+    Facility.objects.filter(pk=changed_facility.facility_id).update(
+        updated_at=datetime(2026, 6, 1, tzinfo=UTC)
+    )
+
+    body = get_json(client, "/hsds/services?modified_after=2026-05-31T12:00:00Z")
+
+    assert {s["id"] for s in body["contents"]} == {
+        str(changed_program.hsds_id),
+        str(changed_facility.hsds_id),
+    }
+    assert len(get_json(client, "/hsds/services?modified_after=2025-12-31")["contents"]) == 3
+    assert str(old.hsds_id) not in {s["id"] for s in body["contents"]}
+
+
+def test_a_session_change_counts_as_a_change_of_its_program(client):
+    program = make_program(sessions=((1, "09:00", "12:00"),))
+    Program.objects.update(updated_at=datetime(2026, 1, 1, tzinfo=UTC))
+    Facility.objects.update(updated_at=datetime(2026, 1, 1, tzinfo=UTC))
+    assert not get_json(client, "/hsds/services?modified_after=2026-02-01")["contents"]
+
+    session = program.sessions.get()
+    session.end = session.end.replace(hour=13)
+    session.save()
+
+    listed = get_json(client, "/hsds/services?modified_after=2026-02-01")["contents"]
+    assert [s["id"] for s in listed] == [str(program.hsds_id)]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?colour=red",
+        "?page=0",
+        "?page=abc",
+        "?per_page=101",
+        "?per_page=-1",
+        "?page=1&page=2",
+        "?modified_after=yesterday",
+        "?modified_after=2026-13-45",
+        "?organization_id=not-a-uuid",
+        "?format=ndjson",
+        "?search=" + "x" * 201,
+    ],
+)
+def test_bad_parameters_answer_400_as_json(client, query):
+    make_program()
+    body = get_json(client, f"/hsds/services{query}", status=400)
+    assert body["error"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?proximity=1000",
+        "?postcode=2290",
+        "?postcode=00000&proximity=1000",
+        "?postcode=22903&proximity=0",
+        "?postcode=22903&proximity=far",
+        "?postcode=22903&proximity=nan",
+    ],
+)
+def test_bad_place_parameters_answer_400_as_json(client, query):
+    body = get_json(client, f"/hsds/service_at_locations{query}", status=400)
+    assert body["error"]
+
+
+def test_unknown_ids_and_pages_past_the_end_answer_json_errors(client):
+    make_program()
+    get_json(client, f"/hsds/services/{uuid.uuid4()}", status=404)
+    get_json(client, "/hsds/services/not-a-uuid", status=400)
+    get_json(client, f"/hsds/organizations/{uuid.uuid4()}", status=404)
+    get_json(client, f"/hsds/taxonomy_terms/{uuid.uuid4()}", status=404)
+    get_json(client, "/hsds/taxonomies/nope", status=404)
+    get_json(client, "/hsds/services?page=2", status=404)
+    get_json(client, "/hsds/?x=1", status=400)
+    response = client.post("/hsds/services")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+
+
+def test_taxonomy_terms_filter_by_taxonomy(client):
+    body = get_json(
+        client, f"/hsds/taxonomy_terms?taxonomy_id={taxonomy.LEVEL_OF_CARE.id}&per_page=100"
+    )
+    assert [term["code"] for term in body["contents"]] == ["op", "iop", "php"]
+    staff = get_json(client, f"/hsds/taxonomy_terms?taxonomy_id={taxonomy.STAFF_ROLE.id}")
+    assert "lcsw" in {term["code"] for term in staff["contents"]}
+
+
+def test_services_cost_the_same_queries_whatever_the_page_size(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    for n in range(12):
+        make_program(
+            sessions=((n % 7, "09:00", "12:00"),),
+            staff={"lcsw": "on_site"},
+            conditions={"ptsd": "on_site"},
+            modalities=("cbt",),
+            facility=make_facility(payment=("medicaid",), languages=("spanish",)),
+        )
+    counts = {}
+    for path in ("services", "service_at_locations", "organizations"):
+        for size in (1, 12):
+            with CaptureQueriesContext(connection) as queries:
+                body = get_json(client, f"/hsds/{path}?per_page={size}")
+            assert body["size"] == size
+            counts[path, size] = len(queries)
+        assert counts[path, 1] == counts[path, 12] <= 8, counts
+
+
+def test_answers_are_cacheable_and_cookie_free(client, django_assert_max_num_queries):
+    make_program()
+    first = client.get("/hsds/services")
+    assert first["Cache-Control"] == f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
+    assert not first.cookies
+    with django_assert_max_num_queries(1):
+        again = client.get("/hsds/services")
+    assert again.content == first.content
+
+
+HSDS_NAMES = ["page", "per_page", "search", "modified_after", "organization_id", "postcode",
+              "proximity", "format", "taxonomy_id"]  # fmt: skip
+HSDS_VALUES = ["1", "0", "-1", "50", "101", "22903", "99999", "1e999", "NaN", "inf", "16093",
+               "2026-01-01", "2026-02-30", "2026-01-01T09:00:00+05:00", "json", "\x00", "%",
+               "'", "a:*", "!(", "", str(uuid.UUID(int=1))]  # fmt: skip
+_text = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30)
+_pairs = st.lists(
+    st.tuples(
+        st.one_of(st.sampled_from(HSDS_NAMES), _text),
+        st.one_of(st.sampled_from(HSDS_VALUES), _text),
+    ),
+    max_size=5,
+)
+
+
+@hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(pairs=_pairs, path=st.sampled_from(["services", "service_at_locations", "organizations"]))
+def test_random_parameters_answer_json_never_a_server_error(client, pairs, path):
+    make_program()
+    response = client.get(f"/hsds/{path}?" + urlencode(pairs))
+    assert response.status_code in (200, 400, 404)
+    assert response["Content-Type"] == "application/json"
