@@ -93,7 +93,7 @@ def locator(settings, tmp_path):
             stub.answer(self)
 
         def log_message(self, *args):
-            pass
+            """Keep the stub's request log out of the test output (it logs nothing)."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
