@@ -1,9 +1,10 @@
 """Programs as plain data, for the JSON API and the CSV export.
 
-One function per shape: ``facility_data`` and ``program_data`` (JSON-ready dicts), and
-``csv_row`` (one spreadsheet row). The facts themselves, their API keys and CSV columns, come
-from the registry in ``programs/facts.py``; this module adds who and where a program is. Every
-function reads only what ``ProgramQuerySet.with_detail_data()`` loaded, so it costs no queries.
+One shape per purpose: ``facility_data`` and ``program_data`` (JSON-ready dicts), and
+``CsvTable`` (a spreadsheet's header and rows). The facts themselves, their API keys and CSV
+columns, come from the registry in ``programs/facts.py``; this module adds who and where a
+program is. Everything reads only what ``ProgramQuerySet.with_detail_data()`` loaded, so it
+costs no queries.
 
 Unknown is not "no": a fact that was not reported is ``None`` (JSON ``null``), never ``False``;
 a list fact with no entries is also ``None``, because an empty list means "not reported" in our
@@ -167,24 +168,32 @@ FIT_WORDS = {
 }
 
 
-def csv_header(*, with_distance: bool = False, criteria=()) -> list[str]:
-    headings = [heading for heading, _ in csv_columns()] + ["Page"]
-    if with_distance:
-        headings.append(DISTANCE_COLUMN[0])
-    if criteria:
-        headings += [FIT_HEADING, *(f"Asked: {c.label}" for c in criteria)]
-    return headings
+class CsvTable:
+    """The columns of one spreadsheet, decided once per export (not once per row): who and
+    where, the registry's facts, the page, then the distance and the fit when the search has
+    them."""
 
+    def __init__(self, *, base_url: str = "", with_distance: bool = False, criteria=()):
+        self.base_url = base_url
+        self.with_distance = with_distance
+        self.criteria = list(criteria)
+        self.columns = csv_columns()
 
-def csv_row(
-    program: Program, *, base_url: str = "", with_distance: bool = False, criteria=()
-) -> list[str]:
-    cells = [_cell(read(program)) for _, read in csv_columns()]
-    cells.append(_cell(base_url + program.get_absolute_url()))
-    if with_distance:
-        cells.append(_cell(DISTANCE_COLUMN[1](program)))
-    if criteria:
-        fitted = fit.fit_data(program, criteria)
-        cells.append(FIT_WORDS[fitted["group"]])
-        cells += [_cell(answer["answer"]) for answer in fitted["criteria"]]
-    return cells
+    def header(self) -> list[str]:
+        headings = [heading for heading, _ in self.columns] + ["Page"]
+        if self.with_distance:
+            headings.append(DISTANCE_COLUMN[0])
+        if self.criteria:
+            headings += [FIT_HEADING, *(f"Asked: {c.label}" for c in self.criteria)]
+        return headings
+
+    def row(self, program: Program) -> list[str]:
+        cells = [_cell(read(program)) for _, read in self.columns]
+        cells.append(_cell(self.base_url + program.get_absolute_url()))
+        if self.with_distance:
+            cells.append(_cell(DISTANCE_COLUMN[1](program)))
+        if self.criteria:
+            fitted = fit.fit_data(program, self.criteria)
+            cells.append(FIT_WORDS[fitted["group"]])
+            cells += [_cell(answer["answer"]) for answer in fitted["criteria"]]
+        return cells

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from programs.filters import ProgramFilter
 from programs.models import Program
-from programs.serializers import csv_header, csv_row
+from programs.serializers import CsvTable
 
 CHUNK_SIZE = 500
 
@@ -42,18 +42,18 @@ def export_csv(request):
             content_type="text/plain; charset=utf-8",
         )
 
-    with_distance = programs.place is not None
-    criteria = programs.criteria
-    base_url = request.build_absolute_uri("/").rstrip("/")
+    table = CsvTable(
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+        with_distance=programs.place is not None,
+        criteria=programs.criteria,
+    )
     writer = csv.writer(_Echo())
 
     def lines():
         # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
-        yield "\ufeff" + writer.writerow(csv_header(with_distance=with_distance, criteria=criteria))
+        yield "\ufeff" + writer.writerow(table.header())
         for program in programs.qs.iterator(chunk_size=CHUNK_SIZE):
-            yield writer.writerow(
-                csv_row(program, base_url=base_url, with_distance=with_distance, criteria=criteria)
-            )
+            yield writer.writerow(table.row(program))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     filename = f"iop-finder-programs-{timezone.localdate():%Y-%m-%d}.csv"
