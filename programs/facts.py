@@ -47,6 +47,12 @@ from programs.wording import sessions_text
 class Group:
     slug: str
     title: str
+    # A heading that depends on the listing, where one source means something else by the
+    # same facts; None keeps ``title``.
+    title_for: Callable[[Program], str | None] | None = None
+
+    def title_of(self, program) -> str:
+        return (self.title_for and self.title_for(program)) or self.title
 
 
 WHERE = Group("where-when", "Where and when")
@@ -55,10 +61,23 @@ APPROACH = Group("how-treat", "How they treat")
 CO_OCCURRING = Group("co-occurring", "Care for co-occurring mental-health conditions")
 PAYMENT = Group("payment", "Payment")
 PEOPLE = Group("served", "Who is served")
-LANGUAGES = Group("languages", "Languages staff speak")
+# The locator codes only languages other than English: its "Spanish" means services in Spanish
+# as well, not "no English".
+LANGUAGES = Group(
+    "languages",
+    "Languages staff speak",
+    title_for=lambda p: (
+        "Services in languages other than English" if p.facility.is_from_locator else None
+    ),
+)
 LICENSING = Group("licensing", "Licensing and accreditation")
 RULES = Group("rules", "Rules and admission")
 GROUPS = [WHERE, STAFF, APPROACH, CO_OCCURRING, PAYMENT, PEOPLE, LANGUAGES, LICENSING, RULES]
+
+
+# A fact that summarises others side by side (the staff table, the approaches): only a row of the
+# comparison, not a line of the page, a CSV column or an API key.
+COMPARISON_ONLY = {"on_page": False, "in_csv": False, "in_api": False}
 
 
 def _unknown(value) -> bool:
@@ -240,7 +259,7 @@ def _asks_conditions(program) -> bool:
     )
 
 
-def _in_sentence(name: str) -> str:
+def in_sentence(name: str) -> str:
     """A condition's name inside a sentence: lower case, except acronyms ("ADHD", "PTSD...")."""
     return name if name.split()[0].isupper() else name[:1].lower() + name[1:]
 
@@ -251,7 +270,7 @@ def _missing_conditions_question(program, conditions) -> list[str]:
     if not supports or program.dual_diagnosis == DualDiagnosis.ADDICTION_ONLY:
         return []
     reported = {support.condition_id for support in supports}
-    missing = [_in_sentence(c.name) for c in conditions if c.pk not in reported]
+    missing = [in_sentence(c.name) for c in conditions if c.pk not in reported]
     if not missing:
         return []
     listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
@@ -335,9 +354,7 @@ FACTS: list[Fact] = [
         "Town",
         WHERE,
         shown=lambda p: f"{p.facility.city}, {p.facility.state}",
-        on_page=False,
-        in_csv=False,
-        in_api=False,
+        **COMPARISON_ONLY,
     ),
     Fact(
         "format",
@@ -396,9 +413,7 @@ FACTS: list[Fact] = [
         STAFF,
         shown=lambda p: _best_availability(_roles(p, lambda c: c.is_physician)),
         question="Is a psychiatrist or other physician available, on site or by referral?",
-        on_page=False,
-        in_csv=False,
-        in_api=False,
+        **COMPARISON_ONLY,
     ),
     Fact(
         "prescriber",
@@ -406,9 +421,7 @@ FACTS: list[Fact] = [
         STAFF,
         shown=lambda p: _best_availability(_roles(p, lambda c: c.is_prescriber)),
         help="A physician, nurse practitioner or physician assistant.",
-        on_page=False,
-        in_csv=False,
-        in_api=False,
+        **COMPARISON_ONLY,
     ),
     Fact(
         "licensed_therapists",
@@ -418,9 +431,7 @@ FACTS: list[Fact] = [
             f"{role.credential} ({role.get_availability_display().lower()})"
             for role in _roles(p, lambda c: c.is_licensed_therapist)
         ),
-        on_page=False,
-        in_csv=False,
-        in_api=False,
+        **COMPARISON_ONLY,
     ),
     _bool(
         "individual_therapy",
@@ -433,9 +444,7 @@ FACTS: list[Fact] = [
         STAFF,
         shown=lambda p: _names(r.credential for r in p.staff_roles.all() if r.leads_groups),
         question="Who leads the groups, and what credentials do they hold?",
-        on_page=False,
-        in_csv=False,
-        in_api=False,
+        **COMPARISON_ONLY,
     ),
     _number(
         "group_size_max",
@@ -635,6 +644,7 @@ class Section:
 
     group: Group
     parts: list  # each a list[Shown] (plain facts) or one Shown with a block template
+    title: str = ""
 
 
 def page_sections(program) -> list[Section]:
@@ -652,7 +662,7 @@ def page_sections(program) -> list[Section]:
                 parts[-1].append(shown)
             else:
                 parts.append([shown])
-        sections.append(Section(group, parts))
+        sections.append(Section(group, parts, group.title_of(program)))
     return sections
 
 

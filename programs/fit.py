@@ -257,12 +257,11 @@ CRITERIA: list[Criterion] = [
             _exists(ConditionSupport, program=OuterRef("pk"), condition=v)
             | Q(dual_diagnosis=DualDiagnosis.ADDICTION_ONLY),
         ),
-        lambda v: f"Treats {v.name.lower() if not v.name.isupper() else v.name} on site",
+        lambda v: f"Treats {facts.in_sentence(v.name)} on site",
         lambda v: f"{v.name} not treated on site",
         per_value=True,
         question=lambda v: (
-            f"Do you treat {v.name if v.name.isupper() else v.name.lower()} "
-            "here, by referral, or not at all?"
+            f"Do you treat {facts.in_sentence(v.name)} here, by referral, or not at all?"
         ),
     ),
     Criterion(

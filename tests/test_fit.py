@@ -281,3 +281,13 @@ def test_the_comparison_marks_each_chosen_criterion_for_every_program(client):
         ("Evening sessions", [True, False, None])
     ]
     assert '<a href="/programs/?evening=1">Back to results</a>' in response.content.decode()
+
+
+def test_a_condition_named_with_an_acronym_keeps_its_capitals_in_a_sentence(client):
+    program = make_program(name="Quiet")
+    html = page(client, "condition=ptsd").content.decode()
+    assert "Treats PTSD and trauma on site: not reported - ask" in html
+    response = client.get(program.get_absolute_url(), {"search": "condition=ptsd"})
+    assert response.context["questions"][0] == (
+        "Do you treat PTSD and trauma here, by referral, or not at all?"
+    )

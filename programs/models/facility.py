@@ -161,14 +161,6 @@ class Facility(models.Model):
         return self.source == Source.FINDTREATMENT
 
     @property
-    def languages_label(self) -> str:
-        # The locator codes only languages other than English: its "Spanish" means services in
-        # Spanish as well, not "no English".
-        if self.is_from_locator:
-            return "Services in languages other than English"
-        return "Languages staff speak"
-
-    @property
     def source_age(self) -> str:
         """How old an imported listing's facts are, in words (empty for other sources)."""
         if not self.is_from_locator:
