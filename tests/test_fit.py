@@ -151,6 +151,10 @@ def test_the_must_have_form_keeps_the_search_and_works_without_javascript(client
     assert '<input type="hidden" name="radius" value="50">' in form
     assert '<input type="checkbox" name="must" value="mat">' in form
     assert 'name="page"' not in form
+    # Folded until a must-have is chosen, so results come first on a phone.
+    assert '<details class="must-form__fold">' in html
+    chosen = page(client, "mat=1&must=mat").content.decode()
+    assert '<details class="must-form__fold" open>' in chosen
 
 
 def test_removing_a_criterion_also_removes_its_must_have(client):

@@ -48,6 +48,7 @@ def program_list(request):
         # Carried to program pages and comparisons so they know what was asked.
         "search_query": request.GET.urlencode(),
         "asked": {chosen.criterion.param for chosen in criteria},
+        "has_must": any(chosen.must for chosen in criteria),
         "fit_counts": programs.fit_counts(),
         "shows_misfits": programs.shows_misfits,
         "group_titles": fit.GROUP_TITLES,

@@ -114,7 +114,8 @@ def test_search_and_filters_work_without_javascript(browser, live_server, progra
         page.get_by_role("button", name="Show programs").click()
         expect(page.get_by_role("heading", name="1 program to consider")).to_be_visible()
         assert result_titles(page) == ["Private Evening IOP"]
-        # The must-have form is a plain GET form too.
+        # The must-have form is a plain GET form too, folded under a summary.
+        page.locator("summary", has_text="Choose must-haves").click()
         page.get_by_label("Accepts Private insurance").check()
         page.get_by_role("button", name="Update the list").click()
         expect(page.get_by_role("heading", name="1 program to consider")).to_be_visible()
