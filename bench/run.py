@@ -6,6 +6,7 @@ start-up; the child is an ordinary management command pointed at the scratch dat
 ``DATABASE_URL``.
 """
 
+import contextlib
 import json
 import os
 import subprocess
@@ -43,12 +44,20 @@ class Plan:
     seconds: float = 10
     load_seconds: float = 30
     connections: int = 50
+    # Row keys to measure (bench.measure.ROWS), empty for all of them.
+    rows: tuple[str, ...] = ()
+    # Keep the generated data when the scratch database already holds ``count`` programs.
+    reuse: bool = False
 
     def arguments(self) -> list[str]:
         arguments = []
         for name, value in asdict(self).items():
             if name == "gunicorn":
                 arguments += [] if value else ["--no-gunicorn"]
+            elif name == "reuse":
+                arguments += ["--reuse"] if value else []
+            elif name == "rows":
+                arguments += ["--rows", ",".join(value)] if value else []
             else:
                 arguments += [f"--{name.replace('_', '-')}", str(value)]
         return arguments
@@ -63,9 +72,12 @@ def measure_database(plan: Plan, log=print) -> dict:
             "measures only a scratch database (manage.py benchmark makes one)."
         )
     started = time.perf_counter()
-    call_command(
-        "generate_programs", count=plan.count, seed=plan.seed, shape=plan.shape, clear=True
-    )
+    if plan.reuse and Program.objects.count() == plan.count:
+        log(f"Reusing the {plan.count} programs already in the scratch database.")
+    else:
+        call_command(
+            "generate_programs", count=plan.count, seed=plan.seed, shape=plan.shape, clear=True
+        )
     run = {
         "database": scratch.database_version(),
         "programs": Program.objects.count(),
@@ -88,6 +100,7 @@ def measure_database(plan: Plan, log=print) -> dict:
         seed=plan.seed,
         rounds=plan.rounds,
         expensive_requests=plan.expensive_requests,
+        keys=list(plan.rows) or None,
         log=log,
     )
     run["pages"] = [asdict(page) for page in pages]
@@ -104,11 +117,26 @@ def measure_database(plan: Plan, log=print) -> dict:
     return run
 
 
-def run_all(plan: Plan, engines: list[str], growth: bool = False, log=print) -> list[dict]:
-    """Measure each engine (at ``plan.count``, and four times that with ``growth``)."""
+KEPT_FOLDER = Path(settings.BASE_DIR) / "var" / "bench"
+
+
+def run_all(
+    plan: Plan, engines: list[str], growth: bool = False, keep: bool = False, log=print
+) -> list[dict]:
+    """Measure each engine (at ``plan.count``, and four times that with ``growth``).
+
+    With ``keep`` the scratch databases outlive the run (SQLite files in var/bench/, the
+    PostgreSQL database is not dropped), so that a run with ``reuse`` can measure the same
+    data again at once: a fix measured back to back with the code before it.
+    """
     counts = [plan.count, plan.count * GROWTH_FACTOR] if growth else [plan.count]
     runs = []
-    with tempfile.TemporaryDirectory(prefix="iop-bench-") as folder:
+    if keep:
+        KEPT_FOLDER.mkdir(parents=True, exist_ok=True)
+        folders = contextlib.nullcontext(str(KEPT_FOLDER))
+    else:
+        folders = tempfile.TemporaryDirectory(prefix="iop-bench-")
+    with folders as folder:
         for engine in engines:
             if engine == "postgres" and not scratch.postgres_server_url():
                 log("PostgreSQL: no server reachable, skipped.")
@@ -117,7 +145,10 @@ def run_all(plan: Plan, engines: list[str], growth: bool = False, log=print) -> 
                 sized = Plan(**{**asdict(plan), "count": count})
                 out = Path(folder) / f"{engine}-{count}.json"
                 log(f"== {engine}: {count} programs")
-                with scratch.scratch_database(engine, folder, f"bench-{count}") as url:
+                scratch_database = scratch.scratch_database(
+                    engine, folder, f"bench-{count}", keep=keep
+                )
+                with scratch_database as url:
                     subprocess.run(
                         [sys.executable, "manage.py", "benchmark_database", "--json", str(out)]
                         + sized.arguments(),

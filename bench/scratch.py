@@ -34,8 +34,12 @@ def postgres_server_url() -> str | None:
         return None
 
 
-def _postgres(server_url: str, create: bool) -> str:
-    """Create (or drop) the scratch database on that server; returns its URL."""
+def _postgres(
+    server_url: str, create: bool, name: str = BENCH_DATABASE_NAME, keep: bool = False
+) -> str:
+    """Create (or drop) the scratch database ``name`` on that server; returns its URL.
+    Created afresh, unless ``keep``: then one made by an earlier run is kept as it is (a
+    run with ``--reuse`` measures its data again)."""
     config = dj_database_url.parse(server_url)
     with psycopg.connect(
         host=config["HOST"] or None,
@@ -45,26 +49,29 @@ def _postgres(server_url: str, create: bool) -> str:
         dbname="postgres",
         autocommit=True,
     ) as server:
-        server.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE_NAME}" WITH (FORCE)')
-        if create:
-            server.execute(f'CREATE DATABASE "{BENCH_DATABASE_NAME}"')
+        exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if exists and not keep:
+            server.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        if create and not (exists and keep):
+            server.execute(f'CREATE DATABASE "{name}"')
     user = config["USER"] or ""
     auth = f"{user}:{config['PASSWORD']}@" if config["PASSWORD"] else (f"{user}@" if user else "")
-    return f"postgres://{auth}{config['HOST'] or '127.0.0.1'}:{config['PORT'] or 5432}/" + (
-        BENCH_DATABASE_NAME
-    )
+    return f"postgres://{auth}{config['HOST'] or '127.0.0.1'}:{config['PORT'] or 5432}/{name}"
 
 
 @contextlib.contextmanager
-def scratch_database(engine: str, folder: str, label: str = "bench"):
-    """The URL of an empty database for one run, removed afterwards (the SQLite file goes
-    with the temporary ``folder``)."""
+def scratch_database(engine: str, folder: str, label: str = "bench", keep: bool = False):
+    """The URL of a scratch database for one run, removed afterwards unless ``keep`` (the
+    SQLite file goes with ``folder``). A kept PostgreSQL database is named after ``label``
+    (one per size); otherwise the one scratch name serves every size in turn."""
     if engine == "sqlite":
         yield f"sqlite:///{folder}/{label}.sqlite3"
         return
     server = postgres_server_url()
-    url = _postgres(server, create=True)
+    name = f"{BENCH_DATABASE_NAME}_{label.replace('-', '_')}" if keep else BENCH_DATABASE_NAME
+    url = _postgres(server, create=True, name=name, keep=keep)
     try:
         yield url
     finally:
-        _postgres(server, create=False)
+        if not keep:
+            _postgres(server, create=False, name=name)

@@ -194,6 +194,24 @@ def test_plan_reaches_the_child_process_as_options_its_command_reads(tmp_path):
     assert plan_from(vars(parser.parse_args(arguments))) == plan
 
 
+def test_a_run_can_measure_only_some_rows_on_data_it_keeps(tmp_path):
+    plan = Plan(count=7, gunicorn=False, rows=("near", "page_last"), reuse=True)
+
+    arguments = plan.arguments()
+    assert arguments[arguments.index("--rows") + 1] == "near,page_last"
+    assert "--reuse" in arguments
+    parser = BenchmarkCommand().create_parser("manage.py", "benchmark")
+    assert plan_from(vars(parser.parse_args(arguments))) == plan
+    with pytest.raises(CommandError, match="unknown rows pages"):
+        parser.parse_args(["--rows", "near,pages"])
+
+
+def test_measure_pages_times_only_the_rows_asked(tiny_dataset):
+    results = measure.measure_pages(requests=2, warmup=0, rounds=1, keys=["page_last", "near"])
+
+    assert [result.key for result in results] == ["near", "page_last"]
+
+
 def test_percentile_is_nearest_rank():
     values = list(range(1, 101))
 

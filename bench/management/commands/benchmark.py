@@ -5,11 +5,25 @@ The work is in ``bench.run`` (databases and child processes), ``bench.measure`` 
 and their timing), ``bench.load`` (gunicorn) and ``bench.report``.
 """
 
+import argparse
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from bench import report
+from bench.measure import ROWS_BY_KEY
 from bench.run import Plan, run_all
+
+
+def row_keys(text: str) -> tuple[str, ...]:
+    """``--rows near,page_last``: row keys of bench.measure.ROWS, checked."""
+    keys = tuple(key.strip() for key in text.split(",") if key.strip())
+    unknown = [key for key in keys if key not in ROWS_BY_KEY]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown rows {', '.join(unknown)}; the rows are {', '.join(ROWS_BY_KEY)}"
+        )
+    return keys
 
 
 def add_plan_arguments(parser) -> None:
@@ -47,6 +61,18 @@ def add_plan_arguments(parser) -> None:
     parser.add_argument(
         "--connections", type=int, default=defaults.connections, help="The load test."
     )
+    parser.add_argument(
+        "--rows",
+        type=row_keys,
+        default=defaults.rows,
+        help="Comma-separated rows to measure (e.g. near,page_last,api_100); all by default.",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Measure the programs already in a kept scratch database (see --keep) when it "
+        "holds --count of them, instead of generating them again.",
+    )
 
 
 def plan_from(options) -> Plan:
@@ -61,6 +87,8 @@ def plan_from(options) -> Plan:
         seconds=options["seconds"],
         load_seconds=options["load_seconds"],
         connections=options["connections"],
+        rows=options["rows"],
+        reuse=options["reuse"],
     )
 
 
@@ -89,6 +117,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--title", default="Latest run")
         parser.add_argument("--no-report", action="store_true", help="Print only.")
+        parser.add_argument(
+            "--keep",
+            action="store_true",
+            help="Keep the scratch databases (var/bench/*.sqlite3, PostgreSQL "
+            "BENCH_DATABASE_NAME_bench_COUNT) for a later run with --reuse.",
+        )
 
     def handle(self, *args, **options):
         engines = [name.strip() for name in options["databases"].split(",") if name.strip()]
@@ -97,7 +131,13 @@ class Command(BaseCommand):
         self.stdout.write("Load average: " + ", ".join(f"{v:.2f}" for v in machine["load_average"]))
         if warning:
             self.stdout.write(self.style.WARNING(warning))
-        runs = run_all(plan_from(options), engines, options["growth"], log=self.stdout.write)
+        runs = run_all(
+            plan_from(options),
+            engines,
+            options["growth"],
+            keep=options["keep"],
+            log=self.stdout.write,
+        )
         machine["load_average_end"] = report.load_average()
         text = report.render_report(runs, machine, options["title"])
         self.stdout.write("\n" + text)
