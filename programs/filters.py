@@ -18,7 +18,6 @@ import django_filters
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import QueryDict
 from django.urls import reverse
@@ -43,6 +42,7 @@ from programs.models import (
 from programs.models.choices import WEEKDAY_ABBR
 from programs.models.loading import load_lookup_tables
 from programs.models.lookups import Lookup
+from programs.paging import IdPaginator
 
 RADIUS_CHOICES = [(str(miles), f"{miles} miles") for miles in (5, 10, 25, 50, 100)]
 DEFAULT_RADIUS = "25"
@@ -498,11 +498,20 @@ class ProgramFilter(django_filters.FilterSet):
         cleaned = self.form.cleaned_data
         return fit.chosen_criteria(cleaned, cleaned.get("must") or [])
 
-    def paginator(self, per_page: int) -> Paginator:
-        """Pages of ``qs``; with criteria, its count comes from ``fit_counts()`` (one query
-        fewer than counting the grouped rows again)."""
-        paginator = Paginator(self.qs, per_page)
+    def paginator(self, per_page: int) -> IdPaginator:
+        """Pages of ``qs``, as cheap at the last page as at the first (``programs/paging.py``);
+        with criteria, its count comes from ``fit_counts()`` (one query fewer than counting the
+        grouped rows again). Near a place without criteria, the distance of each match is read
+        with the sorted ids, which also count them, and the page's rows are loaded by id."""
         counts = self.fit_counts()
+        paginator = IdPaginator(
+            self.qs,
+            per_page,
+            rows=self.queryset,
+            carried=("distance",),
+            # With criteria the count is known already: the page is one query either way.
+            probe=self.place is not None and counts is None,
+        )
         if counts is not None:
             paginator.count = counts.listed + (counts.does_not_fit if self.shows_misfits else 0)
         return paginator

@@ -1,0 +1,101 @@
+"""Pages read by id (programs/paging.py): the same programs in the same order as slicing the
+sorted search, the last page as cheap in queries as the first, distances read once."""
+
+import pytest
+
+from programs import paging
+from programs.filters import ProgramFilter
+from programs.models import Program
+from tests.factories import make_facility, make_program, north_of_cville
+from tests.searching import search
+
+pytestmark = pytest.mark.django_db
+
+PER_PAGE = 20
+
+
+@pytest.fixture
+def listings():
+    """45 IOPs (three pages) at distances of 0 to 44 miles, hours and names that do not
+    follow the same order, and one virtual program far away in the same state."""
+    for n in range(45):
+        make_program(
+            name=f"Program {(n * 7) % 45:02d}",
+            facility=make_facility(name=f"Facility {(n * 11) % 45:02d}", **north_of_cville(n)),
+            hours_per_week=[9, 12, 15][n % 3],
+        )
+    make_program(
+        name="Virtual far",
+        format="virtual",
+        facility=make_facility(name="Far away", **north_of_cville(300)),
+    )
+
+
+def _pages(params: str) -> list[list[Program]]:
+    search = ProgramFilter(
+        dict(pair.split("=") for pair in params.split("&")) if params else {},
+        queryset=Program.objects.published().with_fit_data(),
+    )
+    paginator = search.paginator(PER_PAGE)
+    return [list(paginator.page(n).object_list) for n in paginator.page_range]
+
+
+def _sliced(params: str) -> list[Program]:
+    """The whole sorted search in one query, as Django's own Paginator would slice it."""
+    search = ProgramFilter(
+        dict(pair.split("=") for pair in params.split("&")) if params else {},
+        queryset=Program.objects.published(),
+    )
+    return list(search.qs)
+
+
+@pytest.mark.parametrize(
+    "params", ["", "sort=hours", "sort=verified", "near=22903&radius=50", "near=22903&radius=25"]
+)
+def test_pages_by_id_list_every_program_once_in_the_sorted_order(listings, params):
+    pages = _pages(params)
+    listed = [program for page in pages for program in page]
+    expected = _sliced(params)
+
+    assert [p.pk for p in listed] == [p.pk for p in expected]
+    assert all(len(page) == PER_PAGE for page in pages[:-1])
+    if "near" in params:
+        assert [p.distance for p in listed] == [p.distance for p in expected]
+        assert listed[-1].name == "Virtual far" and listed[-1].distance is None
+
+
+def test_a_search_with_more_matches_than_the_probe_counts_them_and_pages_the_same(
+    listings, monkeypatch
+):
+    monkeypatch.setattr(paging, "PROBE", 10)
+    params = "near=22903&radius=50"
+    pages = _pages(params)
+
+    assert sum(len(page) for page in pages) == 46
+    assert [p.pk for page in pages for p in page] == [p.pk for p in _sliced(params)]
+
+
+def test_the_last_page_costs_no_more_queries_than_the_first(
+    client, listings, django_assert_max_num_queries
+):
+    search(client, "")  # the lookup lists and the filters panel are cached from here on
+    with django_assert_max_num_queries(7) as first:
+        search(client, "sort=hours&page=1")
+    with django_assert_max_num_queries(len(first)) as last:
+        response = search(client, "sort=hours&page=3")
+    assert len(response.context["page"].object_list) == 6  # 46 programs
+    assert len(last) == len(first)
+
+
+def test_a_search_near_a_place_counts_its_matches_with_the_page_and_computes_distance_once(
+    client, listings, django_assert_max_num_queries
+):
+    search(client, "near=22903&radius=25")
+    with django_assert_max_num_queries(7) as captured:
+        response = search(client, "near=22903&radius=25&page=2")
+    page = response.context["page"]
+    assert page.paginator.count == len(_sliced("near=22903&radius=25")) > PER_PAGE
+    assert [p.distance for p in page.object_list][:3] == pytest.approx([20, 21, 22], abs=0.1)
+    sql = [query["sql"] for query in captured.captured_queries]
+    assert not any("COUNT(" in text for text in sql)
+    assert sum("ASIN(" in text for text in sql) == 1
