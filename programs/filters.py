@@ -546,7 +546,8 @@ class ProgramFilter(django_filters.FilterSet):
         options = []
         if cleaned.get("near"):
             options.append("distance")
-        if cleaned.get("q", "").split():
+        # Words as the text search reads them: "%%" has none, so nothing to rank by.
+        if re.search(r"\w", cleaned.get("q", "")):
             options.append("relevance")
         return options + ["name", "verified", "hours"]
 
