@@ -5,7 +5,7 @@ PYTHON := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format setup browser demo serve-production benchmark clean
+.PHONY: run test lint format setup browser demo serve-production benchmark clean messages
 
 ## make run: set everything up and serve the site with the demo data on http://127.0.0.1:8000
 run: setup
@@ -47,6 +47,13 @@ serve-production: setup
 ## prints the figures and writes docs/benchmarks.md (see README, "Benchmark")
 benchmark: setup
 	$(PYTHON) manage.py benchmark $(BENCHMARK_ARGS)
+
+## make messages: collect the interface strings into locale/es/LC_MESSAGES/django.po (needs GNU
+## gettext's xgettext), then compile the .mo the site reads (polib, no gettext needed)
+messages: setup
+	$(PYTHON) manage.py makemessages -l es --no-obsolete --ignore='.venv/*' --ignore='staticfiles/*' \
+		--ignore='tests/*' --ignore='bench/*' --ignore='templates/admin/*'
+	$(PYTHON) scripts/compile-messages
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache .ruff_cache

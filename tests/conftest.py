@@ -4,6 +4,8 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.utils import translation
 
 
 def pytest_addoption(parser):
@@ -36,6 +38,14 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    # A request to a /es/ page leaves Spanish active in the thread (LocaleMiddleware activates
+    # the page's language); each test starts in English, so reverse() gives plain addresses.
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,56 @@
+"""The same page in the other language: the "Español / English" link and the hreflang links.
+
+The language is in the address (``/es/...`` is Spanish, the plain address English), so the
+other language's page is this address with the prefix added or taken away, query string kept.
+"""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+
+register = template.Library()
+
+
+def page_in(request, language: str) -> str:
+    """This page's address (path and query string) in ``language``."""
+    full_path = request.get_full_path()
+    translated = translate_url(full_path, language)
+    if translated != full_path or language == translation.get_language():
+        return translated
+    # An address no URL pattern matches (a 404 page): move the prefix by hand.
+    path = request.path
+    prefix = f"/{translation.get_language()}/"
+    if path.startswith(prefix):
+        path = "/" + path[len(prefix) :]
+    if language != settings.LANGUAGE_CODE:
+        path = f"/{language}{path}"
+    query = request.META.get("QUERY_STRING", "")
+    return f"{path}?{query}" if query else path
+
+
+@register.inclusion_tag("_language_links.html", takes_context=True)
+def language_switch(context):
+    """The link to this page in the other language, written in that language."""
+    request = context.get("request")
+    current = translation.get_language()
+    others = [
+        {"code": code, "name": name, "url": page_in(request, code) if request else "/"}
+        for code, name in settings.LANGUAGES
+        if code != current
+    ]
+    return {"others": others}
+
+
+@register.inclusion_tag("_hreflang.html", takes_context=True)
+def hreflang_links(context):
+    """<link rel="alternate" hreflang> for every language this page exists in."""
+    request = context.get("request")
+    if request is None:
+        return {"alternates": []}
+    return {
+        "alternates": [
+            {"code": code, "url": request.build_absolute_uri(page_in(request, code))}
+            for code, _name in settings.LANGUAGES
+        ]
+    }

@@ -1,0 +1,158 @@
+"""The Spanish interface: addresses under /es/, the language switch, and a catalog that covers
+every interface string (tests/i18n_catalog.py)."""
+
+import re
+
+import polib
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests.i18n_catalog import (
+    MO_FILE,
+    project_python_messages,
+    project_template_messages,
+    python_messages,
+    spanish_catalog,
+    template_messages,
+    untranslated,
+)
+from tests.public_pages import STATUS, make_public_pages
+
+
+def spanish(url: str) -> str:
+    return "/es" + url
+
+
+@pytest.fixture
+def pages(db):
+    return make_public_pages()
+
+
+def _switch_link(html: str) -> re.Match:
+    match = re.search(r'<a class="language-switch" href="([^"]*)" hreflang="(\w+)"', html)
+    assert match, "no language switch on the page"
+    return match
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["home", "results", "filtered-results", "detail", "compare"])
+def test_language_switch_links_to_the_same_page_in_spanish_keeping_the_query(client, pages, name):
+    html = client.get(pages[name]).content.decode()
+    link = _switch_link(html)
+    assert link.group(2) == "es"
+    assert link.group(1).replace("&amp;", "&") == spanish(pages[name])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["home", "filtered-results", "detail", "not-found", "bad-input"])
+def test_spanish_pages_answer_in_spanish_and_link_back_to_english(client, pages, name):
+    response = client.get(spanish(pages[name]))
+    assert response.status_code == STATUS.get(name, 200)
+    html = response.content.decode()
+    assert '<html lang="es">' in html
+    assert "Ir al contenido principal" in html
+    link = _switch_link(html)
+    assert link.group(2) == "en"
+    assert link.group(1).replace("&amp;", "&") == pages[name]
+
+
+@pytest.mark.django_db
+def test_pages_name_both_languages_with_hreflang(client, pages):
+    html = client.get(pages["detail"]).content.decode()
+    assert f'<link rel="alternate" hreflang="en" href="http://testserver{pages["detail"]}">' in html
+    assert (
+        f'<link rel="alternate" hreflang="es" href="http://testserver/es{pages["detail"]}">' in html
+    )
+
+
+@pytest.mark.django_db
+def test_a_browser_asking_for_spanish_still_gets_english_at_the_plain_address(client, pages):
+    response = client.get(pages["results"], headers={"accept-language": "es-MX,es;q=0.9"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="en">' in html
+    assert "Skip to main content" in html
+    assert response.get("Content-Language") == "en"
+
+
+@pytest.mark.django_db
+def test_browsing_spanish_pages_sets_no_cookie(client, pages):
+    for name, url in pages.items():
+        response = client.get(spanish(url))
+        assert response.status_code == STATUS.get(name, 200), name
+        assert not response.cookies, (name, response.cookies)
+        assert "Set-Cookie" not in response, name
+
+
+@pytest.mark.django_db
+def test_spanish_and_english_pages_are_cached_apart(client, pages, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    english = client.get(pages["results"]).content.decode()
+    spanish_page = client.get(spanish(pages["results"])).content.decode()
+    assert '<html lang="en">' in english
+    assert '<html lang="es">' in spanish_page
+    assert '<html lang="en">' in client.get(pages["results"]).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_and_hsds_have_no_spanish_address(client):
+    assert client.get("/es/admin/").status_code == 404
+    assert client.get("/es/hsds/services/").status_code == 404
+    assert reverse("admin:index") == "/admin/"
+
+
+def test_every_template_string_has_a_spanish_translation():
+    messages = project_template_messages()
+    assert any(m.where == "base.html" for m in messages)  # the walk does find strings
+    missing = untranslated(messages)
+    assert not missing, "\n".join(f"{m.where}: {m.msgid!r}" for m in missing)
+
+
+def test_every_python_interface_string_has_a_spanish_translation():
+    missing = untranslated(project_python_messages())
+    assert not missing, "\n".join(f"{m.where}: {m.msgid!r}" for m in missing)
+
+
+def test_the_check_reports_a_template_string_missing_from_the_catalog():
+    source = (
+        "{% load i18n %}{% translate 'Skip to main content' %}"
+        "{% translate 'A sentence nobody translated' %}"
+        "{% blocktranslate trimmed count n=3 %}One {{ n }}\n thing{% plural %}{{ n }} things"
+        "{% endblocktranslate %}"
+    )
+    messages = template_messages(source, "example.html")
+    assert [m.msgid for m in messages] == [
+        "Skip to main content",
+        "A sentence nobody translated",
+        "One %(n)s thing",
+    ]
+    missing = untranslated(messages)
+    assert [m.msgid for m in missing] == ["A sentence nobody translated", "One %(n)s thing"]
+
+
+def test_the_check_reports_a_python_string_missing_from_the_catalog():
+    source = (
+        "from django.utils.translation import gettext_lazy as _, pgettext\n"
+        "A = _('Skip to main content')\n"
+        "B = pgettext('fact', 'Nobody translated this')\n"
+    )
+    missing = untranslated(python_messages(source, "example.py"))
+    assert [(m.msgid, m.context) for m in missing] == [("Nobody translated this", "fact")]
+
+
+def test_the_committed_catalog_is_compiled_from_the_po_file():
+    po = polib.pofile(str(MO_FILE.with_suffix(".po")))
+    compiled = spanish_catalog()
+    for entry in po.translated_entries():
+        msgid = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        if entry.msgid_plural:
+            assert compiled.get((msgid, 0)) == entry.msgstr_plural[0], entry.msgid
+        else:
+            assert compiled.get(msgid) == entry.msgstr, entry.msgid
+    assert len(po.translated_entries()) == len(po) - len(po.obsolete_entries())
+
+
+def test_django_serves_the_project_catalog_in_spanish():
+    with translation.override("es"):
+        assert translation.gettext("Find a program") == "Buscar un programa"
