@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     # Full-text search fields and lookups; inert on SQLite (see Program.search_document).
     "django.contrib.postgres",
     "django_filters",
+    # History that keeps old values of listings (programs.curation.history).
+    "reversion",
     "programs",
     # The benchmark and synthetic data commands; no models, no URLs on the public site.
     "bench",

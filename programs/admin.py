@@ -8,12 +8,21 @@ write a history entry for every object they change, like an edit through the for
 
 from datetime import timedelta
 
+import reversion
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
+from reversion.models import Version
 
 # Importing it registers the curation models (reports, provider links and proposals).
 from programs.curation import admin as curation_admin  # noqa: F401
+from programs.curation import history
+from programs.curation.listing_forms import FacilityForm, ProgramForm
 from programs.models import (
     Accreditation,
     Condition,
@@ -56,6 +65,108 @@ class VerificationAgeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ListingHistoryMixin:
+    """History that keeps old values (``programs.curation.history``) for a listing's admin.
+
+    Every save through the form is one revision with the curator as its author; a deletion
+    records the listing first, so it can be restored. The History page shows each change as
+    "field: old -> new" with a button to restore that version; "Deleted" lists the deleted
+    listings.
+    """
+
+    object_history_template = "admin/programs/history.html"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="{}_{}_restore".format(*info),
+            ),
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name="{}_{}_deleted".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        if object_id:
+            obj = self.model.objects.filter(pk=object_id).first()
+            if obj is not None:
+                history.ensure_baseline(obj)
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment("Changed in the admin" if object_id else "Added in the admin")
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            history.record([obj], user=request.user, comment="Deleted in the admin")
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            history.record(list(queryset), user=request.user, comment="Deleted in the admin")
+            super().delete_queryset(request, queryset)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {obj}",
+            "subtitle": None,
+            "opts": self.opts,
+            "object": obj,
+            "rows": history.changes(obj),
+            "can_restore": self.has_change_permission(request, obj),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def deleted_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Deleted {self.opts.verbose_name_plural}",
+            "opts": self.opts,
+            "versions": history.deleted(self.model),
+            "can_restore": self.has_add_permission(request),
+        }
+        return TemplateResponse(request, "admin/programs/deleted.html", context)
+
+    def restore_view(self, request, object_id, version_id):
+        if request.method != "POST":
+            return redirect(request.path.rsplit("/history/", 1)[0] + "/history/")
+        version = get_object_or_404(
+            Version.objects.get_for_object_reference(self.model, object_id), pk=version_id
+        )
+        exists = self.model.objects.filter(pk=object_id).exists()
+        allowed = (
+            self.has_change_permission(request) if exists else self.has_add_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        try:
+            obj = history.restore(version, user=request.user)
+        except history.RestoreError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted")
+        stamp = f"{version.revision.date_created:%Y-%m-%d %H:%M} UTC"
+        self.log_change(request, obj, f"Restored the version of {stamp}.")
+        self.message_user(request, f"Restored {obj} as it was on {stamp}.", messages.SUCCESS)
+        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", obj.pk)
+
+
 class LoggedBulkActionsMixin:
     """Bulk updates that leave the same trail in each object's history as a form edit.
 
@@ -77,10 +188,14 @@ class LoggedBulkActionsMixin:
                 queryset.values("pk") if model is Facility else queryset.values("facility_id")
             )
             to_change = list(model.objects.filter(pk__in=queryset.values("pk")).exclude(**changes))
-            model.objects.filter(pk__in=[obj.pk for obj in to_change]).update(**changes_made)
             for obj in to_change:
-                for name, value in changes_made.items():
-                    setattr(obj, name, value)
+                history.ensure_baseline(obj)
+            model.objects.filter(pk__in=[obj.pk for obj in to_change]).update(
+                **changes_made, version=F("version") + 1
+            )
+            changed = list(model.objects.filter(pk__in=[obj.pk for obj in to_change]))
+            history.record(changed, user=request.user, comment=message)
+            for obj in changed:
                 self.log_change(request, obj, message)
         return len(to_change), total
 
@@ -135,7 +250,7 @@ class ProgramLinkInline(admin.TabularInline):
 
 
 @admin.register(Facility)
-class FacilityAdmin(LoggedBulkActionsMixin, admin.ModelAdmin):
+class FacilityAdmin(ListingHistoryMixin, LoggedBulkActionsMixin, admin.ModelAdmin):
     list_display = ["name", "city", "state", "source", "last_verified", "is_published"]
     list_filter = [
         "state", "is_published", VerificationAgeFilter, "source", "operation",
@@ -147,8 +262,9 @@ class FacilityAdmin(LoggedBulkActionsMixin, admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [ProgramLinkInline]
     actions = ["mark_verified_today", "publish", "unpublish"]
+    form = FacilityForm
     fieldsets = [
-        (None, {"fields": ["name", "slug", "is_published"]}),
+        (None, {"fields": ["name", "slug", "is_published", "seen_version"]}),
         (
             "Address and contact",
             {
@@ -198,7 +314,7 @@ class ConditionSupportInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(LoggedBulkActionsMixin, admin.ModelAdmin):
+class ProgramAdmin(ListingHistoryMixin, LoggedBulkActionsMixin, admin.ModelAdmin):
     list_display = [
         "name", "facility", "level_of_care", "format", "hours_per_week", "has_evening",
         "dual_diagnosis", "is_published",
@@ -216,8 +332,10 @@ class ProgramAdmin(LoggedBulkActionsMixin, admin.ModelAdmin):
     readonly_fields = ["hours_per_week", "has_evening", "has_weekend", "schedule_days_display"]
     inlines = [SessionInline, StaffRoleInline, ConditionSupportInline]
     actions = ["mark_verified_today", "publish", "unpublish"]
+    form = ProgramForm
     fieldsets = [
-        (None, {"fields": ["facility", "name", "slug", "is_published", "description"]}),
+        (None, {"fields": ["facility", "name", "slug", "is_published", "description",
+                           "seen_version"]}),
         (
             "Level, format and schedule",
             {

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import Condition, Credential, Facility, Program
+from tests.admin_forms import change_form_data, form_errors
 from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
 
 pytestmark = pytest.mark.django_db
@@ -147,38 +148,6 @@ def test_facility_list_query_count_does_not_grow_with_facilities(
 
 
 # --- Editing a program with its inline rows ----------------------------------------------
-
-
-def _form_fields(form) -> dict:
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        key = form.add_prefix(name)
-        if isinstance(value, (list, tuple)):
-            data[key] = [str(getattr(item, "pk", item)) for item in value]
-        elif value is None:
-            data[key] = ""
-        else:
-            data[key] = str(getattr(value, "pk", value))
-    return data
-
-
-def change_form_data(response) -> dict:
-    """Everything the change page would post back unchanged: the form and every inline."""
-    data = _form_fields(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        data.update(_form_fields(inline.formset.management_form))
-        for form in inline.formset.forms:
-            data.update(_form_fields(form))
-    return data
-
-
-def form_errors(response) -> list:
-    if response.status_code != 200 or not response.context:
-        return []
-    errors = [response.context["adminform"].form.errors]
-    errors += [inline.formset.errors for inline in response.context["inline_admin_formsets"]]
-    return errors
 
 
 def test_program_change_page_shows_derived_figures_read_only(staff_client, listings):

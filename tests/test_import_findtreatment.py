@@ -281,7 +281,7 @@ def test_reimport_keeps_curator_edits_to_facts_the_source_does_not_cover():
     facility = Facility.objects.get(source_id=REGION_TEN_IOP)
     facility.last_verified = date(2026, 11, 1)
     facility.is_published = False
-    facility.phone = "434-555-0199"  # a fact the source gives: the source wins
+    facility.phone = "434-555-0199"  # a fact the source gives: the curator's value is kept
     facility.save()
     facility.payment_types.add(PaymentType.objects.get(slug="payment-plan"))
     facility.languages.add(Language.objects.get(slug="english"))
@@ -294,10 +294,11 @@ def test_reimport_keeps_curator_edits_to_facts_the_source_does_not_cover():
 
     out, _ = run()
 
-    assert "0 created, 1 updated, 4 unchanged" in out
+    assert "0 created, 0 updated, 5 unchanged" in out
+    assert "Region Ten Community Services Board: phone: 434-555-0199 -> 434-972-1800" in out
     facility.refresh_from_db()
     program.refresh_from_db()
-    assert facility.phone == "434-972-1800"
+    assert facility.phone == "434-555-0199"
     assert facility.last_verified == date(2026, 11, 1)
     assert facility.is_published is False
     assert "payment-plan" in facility.payment_types.values_list("slug", flat=True)

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from programs.curation import queue
-from programs.models import Report, ReportReason, Resolution
+from programs.models import ImportChange, Report, ReportReason, Resolution
 from tests.factories import make_facility, make_program
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +35,11 @@ def one_of_each():
     report(reported, details="Rings a fax machine.")
     make_facility(name="Never Checked", last_verified=None)
     make_facility(name="Long Ago", last_verified=date(2025, 10, 1))
+    reimported = make_facility(name="Reimported Place")
+    ImportChange.objects.create(
+        facility=reimported, field="phone", old_value="(434) 555-0100",
+        new_value="(434) 555-0111", changed_at=datetime(2026, 11, 30, 17, tzinfo=UTC),
+    )  # fmt: skip
     make_facility(name="Nowhere", latitude=None, longitude=None)
     make_facility(name="Silent", phone="", intake_phone="")
     make_program(
@@ -56,14 +61,17 @@ def test_queue_lists_open_reports_first_then_each_reason_in_order(client, curato
     whys = queue_whys(client)
 
     assert [why.split(" ")[0] for why in whys] == [
-        "Reported:", "Never", "Last", "No", "No", "Availability",
+        "Reported:", "Never", "Last", "A", "No", "No", "Availability",
     ]  # fmt: skip
     assert whys[0].startswith('Reported: the phone number is wrong - "Rings a fax machine."')
     assert whys[1] == "Never verified by a person"
     assert whys[2] == "Last verified Oct 1, 2025, over 12 months ago"
-    assert whys[3] == "No coordinates: no place search can find it"
-    assert whys[4] == "No phone number for families to call"
-    assert whys[5] == "Availability last confirmed Oct 1, 2026, over 30 days ago"
+    assert (
+        whys[3] == "A re-import changed main phone: (434) 555-0100 -> (434) 555-0111 (Nov 30, 2026)"
+    )
+    assert whys[4] == "No coordinates: no place search can find it"
+    assert whys[5] == "No phone number for families to call"
+    assert whys[6] == "Availability last confirmed Oct 1, 2026, over 30 days ago"
 
 
 def test_each_row_links_to_the_listing_in_the_admin(client, curator):
@@ -135,7 +143,7 @@ def test_queue_can_show_one_reason_and_keeps_every_count(client, curator):
     assert [row.reason.key for row in response.context["queue"].rows] == ["no_phone"]
     counts = {reason.key: count for reason, count in response.context["reasons"]}
     assert counts == {
-        "report": 1, "proposal": 0, "never_verified": 1, "stale": 1,
+        "report": 1, "proposal": 0, "never_verified": 1, "stale": 1, "import_changes": 1,
         "no_coordinates": 1, "no_phone": 1, "availability": 1,
     }  # fmt: skip
 

@@ -15,7 +15,36 @@ from programs.curation.proposals import (
     apply_proposal,
     review_rows,
 )
-from programs.models import ProviderLink, ProviderProposal, Report, Resolution
+from programs.models import ImportChange, ProviderLink, ProviderProposal, Report, Resolution
+
+
+@admin.register(ImportChange)
+class ImportChangeAdmin(admin.ModelAdmin):
+    """What re-imports changed (or, where a curator had changed the fact, kept): read-only.
+
+    A curator checks the listing, edits it if need be, and marks the change as reviewed.
+    """
+
+    list_display = [
+        "changed_at", "facility", "program", "field", "old_value", "new_value",
+        "curator_value_kept", "reviewed_at",
+    ]  # fmt: skip
+    list_filter = ["curator_value_kept", ("reviewed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["facility", "program"]
+    search_fields = ["facility__name", "program__name", "field"]
+    readonly_fields = [
+        "facility", "program", "field", "old_value", "new_value", "changed_at",
+        "curator_value_kept", "reviewed_at",
+    ]  # fmt: skip
+    actions = ["mark_reviewed"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # only an import records these
+
+    @admin.action(description="Mark the selected changes as reviewed", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        done = queryset.filter(reviewed_at=None).update(reviewed_at=timezone.now())
+        self.message_user(request, f"{done} changes marked as reviewed.", messages.SUCCESS)
 
 
 @admin.register(Report)

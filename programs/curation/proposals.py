@@ -16,9 +16,11 @@ from typing import Any
 
 from django import forms
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from programs.availability import accepting_wording, wait_wording
+from programs.curation import history
 from programs.models import (
     Availability,
     Condition,
@@ -280,8 +282,21 @@ def apply_proposal(proposal: ProviderProposal, keys: list[str], user) -> list[st
             .select_for_update()
             .get(pk=proposal.program_id)
         )
+        touched = [program] + ([program.facility] if set(keys) & FACILITY_FIELDS else [])
+        for listing in touched:
+            history.ensure_baseline(listing)
         for field in chosen:
             field.apply(program, proposed[field.key])
+        if chosen:
+            # A curator's form opened before this is then refused as stale (no lost edits).
+            for listing in touched:
+                type(listing).objects.filter(pk=listing.pk).update(version=F("version") + 1)
+            history.record(
+                [type(listing).objects.get(pk=listing.pk) for listing in touched],
+                user=user,
+                comment="Applied from a provider proposal: "
+                + ", ".join(field.label for field in chosen),
+            )
         if not chosen:
             proposal.status = ProposalStatus.REJECTED
         elif len(chosen) == len(proposed):

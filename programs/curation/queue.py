@@ -1,7 +1,8 @@
 """The curators' work queue: what to check next, most urgent first, and why.
 
 The queue is a list of ``Reason``s in order: open reports from visitors, then proposals from
-providers, then listings never verified by a person, verified over 12 months ago, without
+providers, then listings never verified by a person, verified over 12 months ago, with facts a
+re-import changed (or, where a curator had changed the fact, kept as the curator set it), without
 coordinates (invisible to every place search), without a phone number, and programs whose
 availability was last confirmed over 30 days ago. A listing may be in the queue for several
 reasons; each row says which one.
@@ -15,13 +16,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from programs.availability import fresh_since
 from programs.curation.proposals import BY_KEY as FIELDS
-from programs.models import Facility, Program, ProviderProposal, Report, Resolution
+from programs.models import (
+    Facility,
+    ImportChange,
+    Program,
+    ProviderProposal,
+    Report,
+    Resolution,
+)
 from programs.models.curation import ProposalStatus
 
 PAGE_SIZE = 50
@@ -98,6 +107,34 @@ def _describe_stale(facility: Facility):
     return str(facility), why, _facility_links(facility)
 
 
+def _field_label(change: ImportChange) -> str:
+    model = Program if change.program_id else Facility
+    try:
+        return str(model._meta.get_field(change.field).verbose_name)
+    except FieldDoesNotExist:
+        return change.field.replace("_", " ")
+
+
+def _describe_import_change(change: ImportChange):
+    label = _field_label(change)
+    old, new = change.old_value or "(none)", change.new_value or "(none)"
+    if change.curator_value_kept:
+        why = f"Kept the curator's {label}: {old}; the locator now says {new}"
+    else:
+        why = f"A re-import changed {label}: {old} -> {new}"
+    why += f" ({_day(timezone.localtime(change.changed_at).date())})"
+    listing = change.program or change.facility
+    review = (
+        reverse("admin:programs_importchange_changelist")
+        + f"?facility__id__exact={change.facility_id}"
+    )
+    links = [
+        (f"Edit the {listing._meta.verbose_name}", _admin_url(listing)),
+        ("Mark as reviewed", review),
+    ]
+    return str(listing), why, links
+
+
 def _describe_no_coordinates(facility: Facility):
     why = "No coordinates: no place search can find it"
     return str(facility), why, _facility_links(facility)
@@ -138,6 +175,11 @@ REASONS = [
         "stale", "Verified over 12 months ago", Facility,
         lambda today: Q(last_verified__lt=today - timedelta(days=STALE_AFTER_DAYS)),
         ("last_verified", "pk"), (), _describe_stale,
+    ),
+    Reason(
+        "import_changes", "Facts a re-import changed", ImportChange,
+        lambda today: Q(reviewed_at__isnull=True),
+        ("changed_at", "pk"), ("facility", "program__facility"), _describe_import_change,
     ),
     Reason(
         "no_coordinates", "Without coordinates", Facility,

@@ -36,6 +36,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from programs.curation import history
 from programs.models import (
     US_STATES,
     Accreditation,
@@ -747,6 +748,8 @@ class ImportReport:
     unknown_values: Counter = field(default_factory=Counter)
     # (facility name, program or None, field, old, new): what a re-import changed.
     changes: list[tuple[str, Program | None, str, str, str]] = field(default_factory=list)
+    # Facts a curator changed since the last import: the curator's value was kept.
+    kept: list[tuple[str, Program | None, str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -799,22 +802,49 @@ def _display(value) -> str:
     return str(value)
 
 
-def _apply_scalars(obj, values: dict, changes: list | None = None) -> list[str]:
+def _apply_scalars(
+    obj, values: dict, changes: list | None = None, kept: list | None = None
+) -> list[str]:
     """Set each field the source gives a value for; a None never erases what is there.
 
-    ``changes`` collects ``(field, old, new)`` for the change log of a re-import.
+    ``changes`` collects ``(field, old, new)`` for the change log of a re-import. A field a
+    curator changed since the last import keeps the curator's value: ``kept`` collects
+    ``(field, curator's value, source's value)`` for the queue instead.
     """
+    curated = _curated_since_import(obj, values) if kept is not None else set()
     changed = []
     for name, value in values.items():
         if value is None:
             continue
         old = getattr(obj, name)
-        if old != value:
+        if old != value and name in curated:
+            kept.append((name, _display(old), _display(value)))
+        elif old != value:
             setattr(obj, name, value)
             changed.append(name)
             if changes is not None:
                 changes.append((name, _display(old), _display(value)))
     return changed
+
+
+def _curated_since_import(obj, values: dict) -> set[str]:
+    """The fields of ``values`` whose value differs from what the last import left there.
+
+    Read from the listing's history: the last version an import recorded. A listing imported
+    before history was kept has none, and nothing counts as curated then. A field whose
+    curator's value an import kept before stays the curator's: the import never takes it back.
+    """
+    last = history.last_import_version(obj)
+    if last is None:
+        return set()
+    then = last.field_dict
+    curated = {name for name in values if name in then and then[name] != getattr(obj, name)}
+    held = ImportChange.objects.filter(curator_value_kept=True, field__in=list(values))
+    if isinstance(obj, Facility):
+        held = held.filter(facility=obj, program=None)
+    else:
+        held = held.filter(program=obj)
+    return curated | set(held.values_list("field", flat=True))
 
 
 def _apply_m2m(
@@ -876,7 +906,13 @@ def _write_row(parsed: ParsedRow, levels: list[str], run: ImportRun):
             is_published=True,
             operation=Operation.NOT_REPORTED,
         )
-    changed = _apply_scalars(facility, parsed.facility, facility_changes)
+    # (program or None, field, curator's value, source's value): changes not written.
+    kept: list[tuple[Program | None, str, str, str]] = []
+    facility_kept: list | None = None if created else []
+    if not created:
+        history.ensure_baseline(facility)
+    changed = _apply_scalars(facility, parsed.facility, facility_changes, facility_kept)
+    kept += [(None, *change) for change in facility_kept or ()]
     if run.source_year is not None and facility.source_published_year != run.source_year:
         facility.source_published_year = run.source_year
         changed.append("source_published_year")
@@ -910,7 +946,9 @@ def _write_row(parsed: ParsedRow, levels: list[str], run: ImportRun):
                 log.append((program, "program", "", program.name))
             continue
         program_changes: list = []
-        program_changed = _apply_scalars(program, parsed.program, program_changes)
+        program_kept: list = []
+        program_changed = _apply_scalars(program, parsed.program, program_changes, program_kept)
+        kept += [(program, *change) for change in program_kept]
         if program_changed:
             # Only the fields the source gave: a curator's change to any other field (published
             # included) made while this row was read is not written back.
@@ -923,7 +961,34 @@ def _write_row(parsed: ParsedRow, levels: list[str], run: ImportRun):
             programs_updated += 1
 
     if created:
+        history.record([facility], comment=history.IMPORT_COMMENT, when=now)
         return "create", programs_created, programs_updated
+    # Once per difference: a later import that finds the same one adds nothing.
+    open_held = set(
+        ImportChange.objects.filter(
+            facility=facility, curator_value_kept=True, reviewed_at=None
+        ).values_list("program_id", "field", "old_value", "new_value")
+    )
+    kept = [
+        change
+        for change in kept
+        if (change[0].pk if change[0] else None, *change[1:]) not in open_held
+    ]
+    ImportChange.objects.bulk_create(
+        ImportChange(
+            facility=facility,
+            program=program,
+            field=name,
+            old_value=old,
+            new_value=new,
+            changed_at=now,
+            curator_value_kept=True,
+        )
+        for program, name, old, new in kept
+    )
+    run.report.kept += [
+        (facility.name, program, name, old, new) for program, name, old, new in kept
+    ]
     if changed or programs_created or programs_updated:
         # The import date says when these facts were loaded; it moves only when they change.
         facility.source_imported_at = now
@@ -945,6 +1010,7 @@ def _write_row(parsed: ParsedRow, levels: list[str], run: ImportRun):
         run.report.changes += [
             (facility.name, program, name, old, new) for program, name, old, new in log
         ]
+        history.record([facility], comment=history.IMPORT_COMMENT, when=now)
         return "update", programs_created, programs_updated
     return "unchanged", 0, 0
 
@@ -1079,7 +1145,7 @@ class ImportRun:
             return
 
         for attempt in range(DEADLOCK_RETRIES + 1):
-            changes_before = len(report.changes)
+            changes_before, kept_before = len(report.changes), len(report.kept)
             try:
                 with transaction.atomic():
                     action, p_created, p_updated = _write_row(parsed, levels, self)
@@ -1088,6 +1154,7 @@ class ImportRun:
                 break
             except DatabaseError as exc:
                 del report.changes[changes_before:]
+                del report.kept[kept_before:]
                 # Retried only when the row is its own transaction (PostgreSQL): inside a
                 # batch the other rows' work is lost with the transaction anyway.
                 retry = (

@@ -263,7 +263,7 @@ def changed_since(started_at: datetime):
     """What this sync (and the interrupted run it resumed) changed, for the summary."""
     return (
         Facility.objects.filter(source=Source.FINDTREATMENT, created_at__gte=started_at).count(),
-        ImportChange.objects.filter(changed_at__gte=started_at).select_related(
-            "facility", "program"
-        ),
+        ImportChange.objects.filter(
+            changed_at__gte=started_at, curator_value_kept=False
+        ).select_related("facility", "program"),
     )

@@ -28,7 +28,26 @@ US_STATES = [
 ]  # fmt: skip
 
 
-class Facility(models.Model):
+class VersionedListing(models.Model):
+    """A listing whose every save counts up ``version``.
+
+    An admin form carries the version it was opened at and is refused when the listing has
+    moved on since (``programs.curation.locking``): no curator's edit is silently overwritten.
+    Bulk updates bump it themselves (``F("version") + 1``).
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+
+class Facility(VersionedListing):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     street1 = models.CharField("street address", max_length=200, blank=True)
@@ -38,6 +57,12 @@ class Facility(models.Model):
     zip_code = models.CharField("ZIP code", max_length=5, help_text="Five digits, e.g. 22903.")
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    coordinates_approximate = models.BooleanField(
+        "coordinates are approximate",
+        default=False,
+        help_text="Set when the coordinates were filled in from the ZIP code's centre because "
+        "none were given; the work queue lists these for a curator to place exactly.",
+    )
 
     phone = models.CharField(
         "main phone", max_length=30, blank=True, help_text="The facility's own number."
@@ -100,6 +125,8 @@ class Facility(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Counts the saves of this facility (optimistic locking: see VersionedListing).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name_plural = "facilities"

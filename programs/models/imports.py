@@ -26,6 +26,12 @@ class ImportChange(models.Model):
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
     changed_at = models.DateTimeField(db_index=True)
+    curator_value_kept = models.BooleanField(
+        "curator's value kept",
+        default=False,
+        help_text="A curator had changed this fact since the last import, so the import kept "
+        "the curator's value and did not write the new one: decide which is right.",
+    )
     reviewed_at = models.DateTimeField(
         null=True, blank=True, help_text="When a curator looked at this change."
     )

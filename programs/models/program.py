@@ -24,7 +24,7 @@ from .choices import (
     LevelOfCare,
     Weekday,
 )
-from .facility import Facility
+from .facility import Facility, VersionedListing
 from .intake import facts_from_locator
 from .lookups import Condition, Credential, GroupTopic, Medication, Modality, Population
 from .querysets import ProgramQuerySet
@@ -43,7 +43,7 @@ WAIT_NEEDS_DATE = (
 )
 
 
-class Program(models.Model):
+class Program(VersionedListing):
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="programs")
     name = models.CharField(max_length=200, help_text='For example "Adult Evening IOP".')
     slug = models.SlugField(max_length=220, unique=True)
@@ -128,6 +128,8 @@ class Program(models.Model):
     hsds_id = models.UUIDField("HSDS id", default=uuid.uuid4, unique=True, editable=False)
     # When the program or its schedule last changed (the HSDS feed's modified_after).
     updated_at = models.DateTimeField(auto_now=True)
+    # Counts the saves of this program (optimistic locking: see VersionedListing).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     # Derived from the sessions by refresh_schedule_figures(); never typed by hand.
     # NULL means no schedule has been reported.

@@ -118,6 +118,7 @@ class Command(BaseCommand):
         )
         self.summary(report, rows=len(rows), verbosity=options["verbosity"])
         self.changes(report.changes)
+        self.changes(report.kept, kept=True)
         self.fail_if_rows_failed(report)
 
     def sync(self, *, dry_run, all_levels, state, resume, checkpoint, verbosity, **options):
@@ -157,6 +158,7 @@ class Command(BaseCommand):
             f"Synced {', '.join(result.states)}: {result.pages} pages"
             + (" (resumed)." if result.resumed else ".")
         )
+        self.changes(report.kept, kept=True)
         if dry_run:
             self.changes(report.changes)
         else:
@@ -224,11 +226,19 @@ class Command(BaseCommand):
             for (code, value), count in sorted(report.unmapped.items()):
                 self.write(out, f"  {code}: {value}: {count} rows")
 
-    def changes(self, changes: list) -> None:
-        """The facts a re-import changed on existing listings, one line each."""
+    def changes(self, changes: list, kept: bool = False) -> None:
+        """The facts a re-import changed on existing listings, one line each.
+
+        With ``kept``: the facts a curator had changed, which the import left as the curator
+        set them (curator's value -> the source's), listed in the work queue.
+        """
         if not changes:
             return
-        self.stdout.write("Changed facts (old -> new):")
+        self.stdout.write(
+            "Kept a curator's value, for review in the work queue (curator's -> locator's):"
+            if kept
+            else "Changed facts (old -> new):"
+        )
         for name, program, field, old, new in changes[:CHANGES_LISTED]:
             where = f"{name}, {program.name}" if program else name
             self.write(self.stdout, f"  {where}: {field}: {old or '(none)'} -> {new or '(none)'}")
