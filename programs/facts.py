@@ -40,6 +40,7 @@ from programs.models import (
     Program,
     Weekday,
 )
+from programs.models.loading import loaded
 from programs.wording import sessions_text
 
 
@@ -148,8 +149,8 @@ def _choice_label(value, choices) -> str | None:
     return data["label"] if data else None
 
 
-def _rows(manager) -> list[dict] | None:
-    return [{"slug": row.slug, "name": row.name} for row in manager.all()] or None
+def _rows(rows) -> list[dict] | None:
+    return [{"slug": row.slug, "name": row.name} for row in rows] or None
 
 
 def _iso(value) -> str | None:
@@ -161,7 +162,7 @@ def _names(items) -> list[str] | None:
 
 
 def _roles(program, test) -> list:
-    return [role for role in program.staff_roles.all() if test(role.credential)]
+    return [role for role in loaded(program, "staff_roles") if test(role.credential)]
 
 
 def _best_availability(roles) -> str | None:
@@ -174,7 +175,7 @@ def _best_availability(roles) -> str | None:
 
 
 def _modalities_of_kind(program, kind: str) -> list[str] | str | None:
-    modalities = list(program.modalities.all())
+    modalities = list(loaded(program, "modalities"))
     if not modalities:
         return None
     return _names(m for m in modalities if m.kind == kind) or "None listed"
@@ -193,7 +194,7 @@ def _sessions_data(program) -> list[dict] | None:
             "end": session.end.strftime("%H:%M"),
             "track": session.track or None,
         }
-        for session in program.sessions.all()
+        for session in loaded(program, "sessions")
     ] or None
 
 
@@ -201,7 +202,7 @@ def _sessions_csv(program) -> list[str] | None:
     return [
         f"{Weekday(s.weekday).label[:3]} {s.start:%H:%M}-{s.end:%H:%M}"
         + (f" ({s.track})" if s.track else "")
-        for s in program.sessions.all()
+        for s in loaded(program, "sessions")
     ] or None
 
 
@@ -213,14 +214,14 @@ def _staff_data(program) -> list[dict] | None:
             "count": role.count,
             "leads_groups": role.leads_groups,
         }
-        for role in program.staff_roles.all()
+        for role in loaded(program, "staff_roles")
     ] or None
 
 
 def _staff_text(program) -> list[str] | None:
     return [
         f"{role.credential.name} ({Availability(role.availability).label.lower()})"
-        for role in program.staff_roles.all()
+        for role in loaded(program, "staff_roles")
     ] or None
 
 
@@ -230,30 +231,30 @@ def _conditions_data(program) -> list[dict] | None:
             "condition": {"slug": support.condition.slug, "name": support.condition.name},
             "support": choice_data(support.support, ConditionSupportLevel),
         }
-        for support in program.condition_support.all()
+        for support in loaded(program, "condition_support")
     ] or None
 
 
 def _conditions_text(program) -> list[str] | None:
     return [
         f"{s.condition.name}: {ConditionSupportLevel(s.support).label.lower()}"
-        for s in program.condition_support.all()
+        for s in loaded(program, "condition_support")
     ] or None
 
 
 def _medications(program) -> list[str] | str | None:
-    names = _names(program.medications.all())
+    names = _names(loaded(program, "medications"))
     if names is None and program.offers_mat is False:
         return "None"
     return names
 
 
 def _asks_medications(program) -> bool:
-    return program.offers_mat is not False and not program.medications.all()
+    return program.offers_mat is not False and not loaded(program, "medications")
 
 
 def _asks_conditions(program) -> bool:
-    return not program.condition_support.all() and program.dual_diagnosis not in (
+    return not loaded(program, "condition_support") and program.dual_diagnosis not in (
         None,
         DualDiagnosis.ADDICTION_ONLY,
     )
@@ -266,7 +267,7 @@ def in_sentence(name: str) -> str:
 
 def _missing_conditions_question(program, conditions) -> list[str]:
     """When a program reports some conditions: one question about the listed ones it leaves out."""
-    supports = list(program.condition_support.all())
+    supports = list(loaded(program, "condition_support"))
     if not supports or program.dual_diagnosis == DualDiagnosis.ADDICTION_ONLY:
         return []
     reported = {support.condition_id for support in supports}
@@ -308,8 +309,8 @@ def _facility_list(field: str, group: Group, question: str, **options) -> Fact:
     return Fact(
         key=f"facility.{field}",
         group=group,
-        shown=lambda program: _names(getattr(program.facility, field).all()),
-        data=lambda program: _rows(getattr(program.facility, field)),
+        shown=lambda program: _names(loaded(program.facility, field)),
+        data=lambda program: _rows(loaded(program.facility, field)),
         question=question,
         **options,
     )
@@ -320,8 +321,8 @@ def _program_list(field: str, group: Group, question: str = "", **options) -> Fa
     return Fact(
         key=field,
         group=group,
-        shown=options.pop("shown", lambda program: _names(getattr(program, field).all())),
-        data=lambda program: _rows(getattr(program, field)),
+        shown=options.pop("shown", lambda program: _names(loaded(program, field))),
+        data=lambda program: _rows(loaded(program, field)),
         question=question,
         **options,
     )
@@ -399,7 +400,7 @@ FACTS: list[Fact] = [
         "schedule.sessions",
         "Schedule",
         WHERE,
-        shown=lambda p: sessions_text(p.sessions.all()) or None,
+        shown=lambda p: sessions_text(loaded(p, "sessions")) or None,
         data=_sessions_data,
         csv=_sessions_csv,
         csv_heading="Sessions",
@@ -442,7 +443,7 @@ FACTS: list[Fact] = [
         "group_leaders",
         "Who leads groups",
         STAFF,
-        shown=lambda p: _names(r.credential for r in p.staff_roles.all() if r.leads_groups),
+        shown=lambda p: _names(r.credential for r in loaded(p, "staff_roles") if r.leads_groups),
         question="Who leads the groups, and what credentials do they hold?",
         **COMPARISON_ONLY,
     ),
@@ -471,8 +472,8 @@ FACTS: list[Fact] = [
         "modalities",
         _label(Program, "modalities"),
         APPROACH,
-        shown=lambda p: _names(p.modalities.all()),
-        data=lambda p: _rows(p.modalities),
+        shown=lambda p: _names(loaded(p, "modalities")),
+        data=lambda p: _rows(loaded(p, "modalities")),
         question="Which therapies do you use (for example CBT, DBT, 12-step facilitation)?",
         block="programs/facts/_modalities.html",
         in_compare=False,

@@ -11,6 +11,7 @@ a list fact with no entries is also ``None``, because an empty list means "not r
 model (see the README). In CSV both become the cell "Not reported".
 """
 
+from django.urls import reverse
 from django.utils import timezone
 
 from programs import facts, fit
@@ -49,14 +50,27 @@ def facility_data(facility: Facility) -> dict:
     }
 
 
-def program_data(program: Program, *, base_url: str = "", criteria=()) -> dict:
+_SLUG_MARK = "slug-goes-here"
+
+
+def program_paths():
+    """A function from a program's slug to its page's path, with one ``reverse()`` for all
+    the rows of an API page or a CSV (``Program.get_absolute_url`` reverses once per row,
+    about 0.15 ms). Slugs need no quoting in a path."""
+    before, after = reverse("programs:detail", args=[_SLUG_MARK]).split(_SLUG_MARK)
+    return lambda slug: f"{before}{slug}{after}"
+
+
+def program_data(program: Program, *, base_url: str = "", criteria=(), path_of=None) -> dict:
     """Everything we know about a program and its facility. ``base_url`` makes the page
     address absolute (``request.build_absolute_uri("/")`` without the trailing slash);
-    ``criteria``, the search's chosen criteria, adds how the program fits them (``fit``)."""
+    ``criteria``, the search's chosen criteria, adds how the program fits them (``fit``);
+    ``path_of`` (from ``program_paths()``) saves a ``reverse()`` per program on a list."""
+    path = path_of(program.slug) if path_of else program.get_absolute_url()
     data = {
         "slug": program.slug,
         "name": program.name,
-        "url": base_url + program.get_absolute_url(),
+        "url": base_url + path,
         "is_demo": program.is_demo,
         "description": _text(program.description),
     }
@@ -178,6 +192,7 @@ class CsvTable:
         self.with_distance = with_distance
         self.criteria = list(criteria)
         self.columns = csv_columns()
+        self.path_of = program_paths()
 
     def header(self) -> list[str]:
         headings = [heading for heading, _ in self.columns] + ["Page"]
@@ -189,7 +204,7 @@ class CsvTable:
 
     def row(self, program: Program) -> list[str]:
         cells = [_cell(read(program)) for _, read in self.columns]
-        cells.append(_cell(self.base_url + program.get_absolute_url()))
+        cells.append(_cell(self.base_url + self.path_of(program.slug)))
         if self.with_distance:
             cells.append(_cell(DISTANCE_COLUMN[1](program)))
         if self.criteria:

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programs.models import Modality, Program
-from programs.models.loading import FACILITY_LISTS, LOOKUP_ORDERINGS, PROGRAM_LISTS
+from programs.models.loading import FACILITY_LISTS, LOOKUP_ORDERINGS, PROGRAM_LISTS, loaded
 from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +143,28 @@ def test_a_program_listed_twice_gets_its_rows_in_both_copies(django_assert_num_q
     with django_assert_num_queries(0):
         assert [len(copy.sessions.all()) for copy in copies] == [3, 3]
         assert [[m.slug for m in copy.modalities.all()] for copy in copies] == [["cbt"], ["cbt"]]
+
+
+def test_loaded_reads_the_loaded_rows_without_a_manager_and_asks_the_database_otherwise(
+    django_assert_num_queries, monkeypatch
+):
+    _rich()
+    (program,) = Program.objects.with_detail_data()
+    # Django builds a relation's manager on every access; loaded() must not need one.
+    monkeypatch.setattr(
+        type(program).populations.related_manager_cls, "__init__", _no_manager, raising=True
+    )
+    with django_assert_num_queries(0):
+        assert [p.slug for p in loaded(program, "populations")] == ["adults", "veterans"]
+        assert [p.slug for p in loaded(program.facility, "payment_types")] == [
+            "medicaid",
+            "self-pay",
+        ]
+    monkeypatch.undo()
+    plain = _fresh(program)
+    with django_assert_num_queries(1):
+        assert sorted(p.slug for p in loaded(plain, "populations")) == ["adults", "veterans"]
+
+
+def _no_manager(*args, **kwargs):
+    raise AssertionError("a relation manager was built")

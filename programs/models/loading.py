@@ -60,6 +60,16 @@ class LoadedRows(list):
         return getattr(queryset, attribute)
 
 
+def loaded(owner, name: str):
+    """``getattr(owner, name).all()`` without building the relation's manager when the rows
+    were loaded here: Django makes a new manager on every access (about 40 microseconds),
+    and an API page of 100 programs or a CSV of 5,000 reads some 30 relations a program."""
+    cache = getattr(owner, "_prefetched_objects_cache", None)
+    if cache is not None and name in cache:
+        return cache[name]
+    return getattr(owner, name).all()
+
+
 def _file(owner, name: str, rows) -> None:
     if not hasattr(owner, "_prefetched_objects_cache"):
         owner._prefetched_objects_cache = {}

@@ -16,7 +16,7 @@ from django.http import JsonResponse
 from programs.filters import ProgramFilter
 from programs.models import Program
 from programs.pagecache import cached_page
-from programs.serializers import program_data
+from programs.serializers import program_data, program_paths
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -112,6 +112,7 @@ def program_list(request):
         )
     page = paginator.page(page_number)
     base_url = request.build_absolute_uri("/").rstrip("/")
+    path_of = program_paths()
     return JsonResponse(
         {
             "count": paginator.count,
@@ -123,7 +124,9 @@ def program_list(request):
                 _page_url(request, page.previous_page_number()) if page.has_previous() else None
             ),
             "results": [
-                program_data(program, base_url=base_url, criteria=programs.criteria)
+                program_data(
+                    program, base_url=base_url, criteria=programs.criteria, path_of=path_of
+                )
                 for program in page
             ],
         }
