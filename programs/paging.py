@@ -11,7 +11,10 @@ page of 17,000 IOPs) to keep twenty of them. ``IdPaginator`` sorts only what the
   Only when there are more than ``PROBE`` matches is there a count of its own;
 * **any other search** counts its matches, then reads its page as
   ``rows WHERE id IN (the page's ids, sorted and sliced)``: the sort runs over narrow rows,
-  and only the page's twenty rows are read whole.
+  and only the page's twenty rows are read whole;
+* **except a search for words**, whose page is sliced as Django does (``by_id=False``): the
+  outer query would match the words again, and the full-text match is what costs (SQLite,
+  "center" at 25,000 programs: 150 ms by id against 100 ms sliced).
 
 Either way the page's rows come from ``rows`` (the queryset that loads what the page shows),
 in the order of the sorted ids.
@@ -34,8 +37,9 @@ class IdPaginator(Paginator):
     itself narrowed to the page's ids.
     """
 
-    def __init__(self, queryset, per_page, *, rows=None, carried=(), probe=False):
+    def __init__(self, queryset, per_page, *, rows=None, carried=(), probe=False, by_id=True):
         super().__init__(queryset, per_page)
+        self.by_id = by_id
         self.rows = rows
         self.carried = tuple(carried)
         self.probe = probe and rows is not None
@@ -62,6 +66,8 @@ class IdPaginator(Paginator):
     def _rows(self, bottom: int, top: int) -> list:
         if top <= bottom:
             return []
+        if not self.probe and not self.by_id:
+            return list(self.object_list[bottom:top])
         if not self.probe:
             page_ids = self.object_list.values("pk")[bottom:top]
             return list(self.object_list.filter(pk__in=page_ids))

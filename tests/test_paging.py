@@ -50,7 +50,15 @@ def _sliced(params: str) -> list[Program]:
 
 
 @pytest.mark.parametrize(
-    "params", ["", "sort=hours", "sort=verified", "near=22903&radius=50", "near=22903&radius=25"]
+    "params",
+    [
+        "",
+        "sort=hours",
+        "sort=verified",
+        "near=22903&radius=50",
+        "near=22903&radius=25",
+        "q=program",
+    ],
 )
 def test_pages_by_id_list_every_program_once_in_the_sorted_order(listings, params):
     pages = _pages(params)
