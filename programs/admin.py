@@ -9,19 +9,22 @@ write a history entry for every object they change, like an edit through the for
 from datetime import timedelta
 
 import reversion
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from reversion.models import Version
 
 # Importing it registers the curation models (reports, provider links and proposals).
 from programs.curation import admin as curation_admin  # noqa: F401
-from programs.curation import history
+from programs.curation import history, lookups
 from programs.curation.listing_forms import FacilityForm, ProgramForm
 from programs.models import (
     Accreditation,
@@ -38,7 +41,9 @@ from programs.models import (
     Program,
     Session,
     StaffRole,
+    schedule_figures,
 )
+from programs.models.program import MAX_HOURS_PER_WEEK
 
 
 class VerificationAgeFilter(admin.SimpleListFilter):
@@ -221,11 +226,60 @@ class LoggedBulkActionsMixin:
         self.message_user(request, text, messages.SUCCESS)
 
 
+class MergeTargetForm(forms.Form):
+    target = forms.ModelChoiceField(queryset=None, empty_label="Choose a value")
+
+    def __init__(self, model, exclude, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = model.objects.exclude(pk__in=exclude)
+
+
 @admin.register(Language, PaymentType, Accreditation, Population, Medication, GroupTopic, Condition)
 class LookupAdmin(admin.ModelAdmin):
+    """Lookup values: deleting one that listings use is refused; merging it is offered."""
+
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge_into"]
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        in_use = [(obj, lookups.usage_text(obj)) for obj in objs]
+        protected = [
+            f'{obj} is {used}: merge it into another value instead (action "Merge the selected '
+            'values into another value" on the list)'
+            for obj, used in in_use
+            if used
+        ] or protected
+        return deleted, counts, perms_needed, protected
+
+    @admin.action(
+        description="Merge the selected values into another value", permissions=["delete"]
+    )
+    def merge_into(self, request, queryset):
+        values = list(queryset)
+        form = MergeTargetForm(
+            self.model, [v.pk for v in values], request.POST if "merge" in request.POST else None
+        )
+        if form.is_bound and form.is_valid():
+            target = form.cleaned_data["target"]
+            changed = lookups.merge(values, target, user=request.user)
+            self.message_user(
+                request,
+                f"Merged {', '.join(str(v) for v in values)} into {target}: {changed} listings "
+                "changed (each change is in the listing's History).",
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Merge {self.opts.verbose_name_plural} into another value",
+            "opts": self.opts,
+            "values": [(value, lookups.usage_text(value)) for value in values],
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/programs/merge_lookup.html", context)
 
 
 @admin.register(Modality)
@@ -251,7 +305,7 @@ class ProgramLinkInline(admin.TabularInline):
 
 @admin.register(Facility)
 class FacilityAdmin(ListingHistoryMixin, LoggedBulkActionsMixin, admin.ModelAdmin):
-    list_display = ["name", "city", "state", "source", "last_verified", "is_published"]
+    list_display = ["name", "city", "state", "source", "verified", "is_published"]
     list_filter = [
         "state", "is_published", VerificationAgeFilter, "source", "operation",
         "programs__level_of_care", "programs__format",
@@ -259,18 +313,19 @@ class FacilityAdmin(ListingHistoryMixin, LoggedBulkActionsMixin, admin.ModelAdmi
     search_fields = ["name", "city", "zip_code", "source_id"]
     prepopulated_fields = {"slug": ["name", "city"]}
     autocomplete_fields = ["accreditations", "languages", "payment_types"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "add_program"]
     inlines = [ProgramLinkInline]
     actions = ["mark_verified_today", "publish", "unpublish"]
     form = FacilityForm
     fieldsets = [
-        (None, {"fields": ["name", "slug", "is_published", "seen_version"]}),
+        (None, {"fields": ["name", "slug", "is_published", "add_program", "seen_version"]}),
         (
             "Address and contact",
             {
                 "fields": [
                     "street1", "street2", ("city", "state", "zip_code"),
-                    ("latitude", "longitude"), ("phone", "intake_phone"), "website",
+                    ("latitude", "longitude", "coordinates_approximate"),
+                    ("phone", "intake_phone"), "website",
                 ]
             },
         ),
@@ -280,6 +335,19 @@ class FacilityAdmin(ListingHistoryMixin, LoggedBulkActionsMixin, admin.ModelAdmi
          {"fields": [("source", "source_id"), "source_published_year", "last_verified",
                      ("created_at", "updated_at")]}),
     ]  # fmt: skip
+
+    # Never verified first when sorting oldest first, on SQLite and PostgreSQL alike (their
+    # default places for NULL differ); reversing the sort puts them last.
+    @admin.display(description="last verified", ordering=F("last_verified").asc(nulls_first=True))
+    def verified(self, obj):
+        return obj.last_verified
+
+    @admin.display(description="programs")
+    def add_program(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save the facility first, then add its programs from here."
+        url = reverse("admin:programs_program_add") + f"?facility={obj.pk}"
+        return format_html('<a href="{}">Add a program to this facility</a>', url)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -296,8 +364,32 @@ class FacilityAdmin(ListingHistoryMixin, LoggedBulkActionsMixin, admin.ModelAdmi
         self.report(request, Facility, changed, total, "marked as verified today")
 
 
+class SessionFormSet(BaseInlineFormSet):
+    """The weekly sessions of a program; their hours must fit the database's limit."""
+
+    def clean(self):
+        super().clean()
+        sessions = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.instance.start
+            and form.instance.end
+        ]
+        hours, *_ = schedule_figures(sessions)
+        if hours is not None and hours > MAX_HOURS_PER_WEEK:
+            raise ValidationError(
+                f"These sessions add up to {hours} hours a week; a program can have at most "
+                f"{MAX_HOURS_PER_WEEK}. Remove or shorten sessions (list a program with "
+                "alternative tracks as two programs).",
+                code="too_many_hours",
+            )
+
+
 class SessionInline(admin.TabularInline):
     model = Session
+    formset = SessionFormSet
     extra = 1
 
 
@@ -368,6 +460,26 @@ class ProgramAdmin(ListingHistoryMixin, LoggedBulkActionsMixin, admin.ModelAdmin
              "days as \"last confirmed ... - ask\". Leave both empty when not reported."},
         ),
     ]  # fmt: skip
+
+    def get_changeform_initial_data(self, request):
+        # A new program waits to be published until it is ready (see ProgramForm).
+        return {"is_published": False, **super().get_changeform_initial_data(request)}
+
+    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
+    def publish(self, request, queryset):
+        ready = queryset.filter(Program.ready_to_publish())
+        not_ready = queryset.count() - ready.count()
+        changed, total = self.update_and_log(
+            request, ready, "Published (bulk action).", is_published=True
+        )
+        self.report(request, self.model, changed, total, "published")
+        if not_ready:
+            self.message_user(
+                request,
+                f"{not_ready} not published: a program needs its facility published, a format "
+                "and a phone number to call first.",
+                messages.WARNING,
+            )
 
     @admin.display(description="days")
     def schedule_days_display(self, obj):

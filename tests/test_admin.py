@@ -246,8 +246,9 @@ def test_autocomplete_finds_facilities_and_credentials(staff_client, listings):
 # --- Bulk actions ------------------------------------------------------------------------
 
 
-def run_action(client, url, action, objects):
-    return client.post(url, {"action": action, "_selected_action": [o.pk for o in objects]})
+def run_action(client, url, action, objects, follow=False):
+    data = {"action": action, "_selected_action": [o.pk for o in objects]}
+    return client.post(url, data, follow=follow)
 
 
 def history_of(client, obj) -> str:
@@ -268,6 +269,8 @@ def change_entries(obj):
 
 def test_publish_action_publishes_programs_and_logs_each_change(staff_client, listings):
     unpublished, already = listings["virtual_op"], listings["day_php"]
+    # A program waits for its facility (Program.ready_to_publish): publish the facility first.
+    Facility.objects.filter(pk=unpublished.facility_id).update(is_published=True)
 
     response = run_action(staff_client, PROGRAM_LIST, "publish", [unpublished, already])
 
@@ -279,6 +282,19 @@ def test_publish_action_publishes_programs_and_logs_each_change(staff_client, li
     assert entry.change_message == "Published (bulk action)."
     assert not change_entries(already).exists()  # nothing changed, nothing logged
     assert "Published (bulk action)." in history_of(staff_client, unpublished)
+
+
+def test_publish_action_leaves_a_program_whose_facility_is_unpublished_and_says_why(
+    staff_client, listings
+):
+    waiting = listings["virtual_op"]  # its facility (texas) is not published
+
+    response = run_action(staff_client, PROGRAM_LIST, "publish", [waiting], follow=True)
+
+    waiting.refresh_from_db()
+    assert waiting.is_published is False
+    assert not change_entries(waiting).exists()
+    assert "1 not published: a program needs its facility published" in response.content.decode()
 
 
 def test_unpublish_action_unpublishes_programs_and_logs_each_change(staff_client, listings):

@@ -144,7 +144,7 @@ def test_queue_can_show_one_reason_and_keeps_every_count(client, curator):
     counts = {reason.key: count for reason, count in response.context["reasons"]}
     assert counts == {
         "report": 1, "proposal": 0, "never_verified": 1, "stale": 1, "import_changes": 1,
-        "no_coordinates": 1, "no_phone": 1, "availability": 1,
+        "no_coordinates": 1, "approximate": 0, "no_phone": 1, "availability": 1,
     }  # fmt: skip
 
 

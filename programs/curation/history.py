@@ -137,15 +137,21 @@ def _names(model, pks) -> dict:
     return {obj.pk: str(obj) for obj in model.objects.filter(pk__in=pks)}
 
 
+# A related row deleted since (a lookup value merged into another): its name is gone with it;
+# the revision's comment says what the merge was.
+def _gone(pk) -> str:
+    return f"a value since deleted (#{pk})"
+
+
 def _shown_value(model_field, value, names: dict) -> str:
     if isinstance(model_field, models.ManyToManyField):
         if not value:
             return NOT_REPORTED
-        return ", ".join(sorted(names.get((model_field.name, pk), f"#{pk}") for pk in value))
+        return ", ".join(sorted(names.get((model_field.name, pk)) or _gone(pk) for pk in value))
     if value is None or value == "":
         return NOT_REPORTED if model_field.null or model_field.blank else ""
     if model_field.is_relation:
-        return names.get((model_field.name, value), f"#{value}")
+        return names.get((model_field.name, value)) or _gone(value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):

@@ -13,6 +13,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 
+from programs import geo
 from programs.curation import history
 from programs.models import Facility, Program
 
@@ -121,11 +122,49 @@ class FacilityForm(VersionedListingForm):
         model = Facility
         fields = ["name"]  # the admin builds the form with its fieldsets' fields
 
+    def clean(self):
+        cleaned = super().clean()
+        lat, lon = cleaned.get("latitude"), cleaned.get("longitude")
+        if (
+            lat is None
+            and lon is None
+            and "latitude" in self.fields
+            and not self.has_error("zip_code")
+        ):
+            # Without coordinates no place search finds the listing: use the ZIP code's
+            # centre, marked approximate (the work queue lists these to place exactly).
+            place = geo.lookup_zip(cleaned.get("zip_code") or "")
+            if place is not None:
+                cleaned["latitude"], cleaned["longitude"] = place.latitude, place.longitude
+                cleaned["coordinates_approximate"] = True
+        elif {"latitude", "longitude"} & set(self.changed_data):
+            cleaned["coordinates_approximate"] = False  # typed by a person
+        return cleaned
+
 
 class ProgramForm(VersionedListingForm):
     class Meta:
         model = Program
         fields = ["name"]  # the admin builds the form with its fieldsets' fields
+
+    def clean(self):
+        cleaned = super().clean()
+        facility = cleaned.get("facility")
+        was_published = bool(self.instance.pk) and (
+            Program.objects.filter(pk=self.instance.pk, is_published=True).exists()
+        )
+        if cleaned.get("is_published") and facility is not None and not was_published:
+            program = Program(
+                level_of_care=cleaned.get("level_of_care") or "",
+                format=cleaned.get("format") or "",
+            )
+            missing = program.missing_to_publish(facility)
+            if missing:
+                self.add_error(
+                    "is_published",
+                    "Not ready to publish: first it needs " + "; ".join(missing) + ".",
+                )
+        return cleaned
 
     def facilities_to_lock(self) -> set:
         # The facility it belongs to and, when moved, the new one: all in one call, in id order.

@@ -3,7 +3,8 @@
 The queue is a list of ``Reason``s in order: open reports from visitors, then proposals from
 providers, then listings never verified by a person, verified over 12 months ago, with facts a
 re-import changed (or, where a curator had changed the fact, kept as the curator set it), without
-coordinates (invisible to every place search), without a phone number, and programs whose
+coordinates (invisible to every place search), with approximate coordinates (filled from the
+ZIP code), without a phone number, and programs whose
 availability was last confirmed over 30 days ago. A listing may be in the queue for several
 reasons; each row says which one.
 
@@ -140,6 +141,11 @@ def _describe_no_coordinates(facility: Facility):
     return str(facility), why, _facility_links(facility)
 
 
+def _describe_approximate(facility: Facility):
+    why = "Coordinates are the ZIP code's centre (approximate): place it exactly"
+    return str(facility), why, _facility_links(facility)
+
+
 def _describe_no_phone(facility: Facility):
     return str(facility), "No phone number for families to call", _facility_links(facility)
 
@@ -185,6 +191,11 @@ REASONS = [
         "no_coordinates", "Without coordinates", Facility,
         lambda today: Q(latitude__isnull=True) | Q(longitude__isnull=True),
         ("name", "pk"), (), _describe_no_coordinates,
+    ),
+    Reason(
+        "approximate", "Approximate coordinates", Facility,
+        lambda today: Q(coordinates_approximate=True),
+        ("name", "pk"), (), _describe_approximate,
     ),
     Reason(
         "no_phone", "Without a phone number", Facility,

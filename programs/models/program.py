@@ -220,6 +220,32 @@ class Program(VersionedListing):
     def is_demo(self) -> bool:
         return self.facility.is_demo
 
+    # --- Publishing -------------------------------------------------------------------------
+
+    @staticmethod
+    def ready_to_publish() -> Q:
+        """Programs that may be published: the same rule as ``missing_to_publish()``."""
+        return (
+            Q(facility__is_published=True)
+            & ~Q(level_of_care="")
+            & ~Q(format=Format.NOT_REPORTED)
+            & ~Q(facility__phone="", facility__intake_phone="")
+        )
+
+    def missing_to_publish(self, facility=None) -> list[str]:
+        """What a program needs before a curator publishes it, in words (empty: ready)."""
+        facility = facility or self.facility
+        missing = []
+        if not facility.is_published:
+            missing.append("its facility published")
+        if not self.level_of_care:
+            missing.append("a level of care")
+        if self.format == Format.NOT_REPORTED:
+            missing.append("a format (in person, virtual or hybrid)")
+        if not (facility.phone or facility.intake_phone):
+            missing.append("a phone number to call (on its facility)")
+        return missing
+
     @property
     def is_virtual_only(self) -> bool:
         return self.format == Format.VIRTUAL
