@@ -61,12 +61,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the query string: a search too big to be a person's is refused.
+    "programs.middleware.QueryLimitsMiddleware",
     # Outside everything that may set a cookie or a CSRF token, so it sees the final response.
     "programs.middleware.PublicCompressionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "programs.middleware.PermissionsPolicyMiddleware",
     "programs.middleware.PublicCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session is read: the admin runs without the public statement time limit.
+    "programs.middleware.AdminStatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the URL only (/es/...); see LANGUAGES below.
     "django.middleware.locale.LocaleMiddleware",
@@ -75,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database that is away or too slow answers 503 with Retry-After, not a server error.
+    "programs.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "iopfinder.urls"
@@ -103,6 +109,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# Web workers give each PostgreSQL statement at most this many milliseconds (0: no limit), so a
+# search that would run long answers 503 well before gunicorn's 30-second worker timeout. Set
+# per connection by wsgi.py; the admin and management commands run without it (README,
+# "Production").
+STATEMENT_TIMEOUT_MS = env_int("STATEMENT_TIMEOUT_MS", 5000)
+# API addresses answer a refused post in JSON (programs.views.errors).
+CSRF_FAILURE_VIEW = "programs.views.errors.csrf_failure"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
