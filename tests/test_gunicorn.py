@@ -148,9 +148,11 @@ def test_a_login_flood_is_locked_out_and_the_public_site_stays_fast(gunicorn):
         times.extend(timed(gunicorn + path) for path in NORMAL_REQUESTS)
     for flooder in flooders:
         flooder.join()
-    # Wrong passwords answer the form again (200) until the limit, then 429 every time.
+    # Wrong passwords answer the form again (200) until the limit, then 429: no password is
+    # checked any more. On SQLite, concurrent writers of the attempts log may find the file
+    # locked, which answers 503 (never a 500, never the form).
     assert statuses.count(200) <= 5 + 3  # the limit, plus attempts already under way
-    assert statuses[-10:] == [429] * 10
+    assert set(statuses[8:]) <= {429, 503} and statuses.count(429) >= 20, statuses
     assert max(times) < BOUND_SECONDS, times
 
 

@@ -79,6 +79,17 @@ def server_error(request):
         return HttpResponseServerError(PLAIN_SERVER_ERROR)
 
 
+def login_locked(request, credentials=None, *args, **kwargs):
+    """The admin sign-in answer once django-axes has locked a username at this address."""
+    return problem(
+        request,
+        429,
+        "Too many failed sign-ins",
+        "Sign-in for this username from your address is paused for a while after too many "
+        "wrong passwords. Try again later, or ask an administrator to unlock it now.",
+    )
+
+
 def csrf_failure(request, reason=""):
     """A refused form post; the read-only API never asks for a CSRF token, so it says so."""
     if wants_json(request):
