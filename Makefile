@@ -37,11 +37,11 @@ $(VENV)/.installed: pyproject.toml
 browser:
 	@test -x /usr/bin/chromium || scripts/install-chromium
 
-## make serve-production: gunicorn + whitenoise, debug off, settings from the environment
+## make serve-production: gunicorn (gunicorn.conf.py) + whitenoise, debug off, settings from the environment
 serve-production: setup
 	$(PYTHON) manage.py migrate --noinput
 	$(PYTHON) manage.py collectstatic --noinput
-	$(BIN)/gunicorn iopfinder.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2}
+	$(BIN)/gunicorn iopfinder.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT)
 
 ## make benchmark: 25,000 synthetic programs on scratch SQLite and PostgreSQL databases;
 ## prints the figures and writes docs/benchmarks.md (see README, "Benchmark")

@@ -7,6 +7,7 @@ project folder.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    # Limits admin sign-in attempts (see "Admin sign-in limit" below).
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -61,12 +64,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the query string: a search too big to be a person's is refused.
+    "programs.middleware.QueryLimitsMiddleware",
     # Outside everything that may set a cookie or a CSRF token, so it sees the final response.
     "programs.middleware.PublicCompressionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "programs.middleware.PermissionsPolicyMiddleware",
     "programs.middleware.PublicCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session is read: the admin runs without the public statement time limit.
+    "programs.middleware.AdminStatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the URL only (/es/...); see LANGUAGES below.
     "django.middleware.locale.LocaleMiddleware",
@@ -75,6 +82,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database that is away or too slow answers 503 with Retry-After, not a server error.
+    "programs.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "iopfinder.urls"
@@ -103,6 +114,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# Web workers give each PostgreSQL statement at most this many milliseconds (0: no limit), so a
+# search that would run long answers 503 well before gunicorn's 30-second worker timeout. Set
+# per connection by wsgi.py; the admin and management commands run without it (README,
+# "Production").
+STATEMENT_TIMEOUT_MS = env_int("STATEMENT_TIMEOUT_MS", 5000)
+# API addresses answer a refused post in JSON (programs.views.errors).
+CSRF_FAILURE_VIEW = "programs.views.errors.csrf_failure"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -198,12 +217,34 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Load balancers probe over plain http; /healthz answers there rather than redirecting.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Behind a proxy that terminates TLS and sets X-Forwarded-Proto (and strips it from clients).
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Admin sign-in limit (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is locked out for LOGIN_LOCKOUT_MINUTES (429, a plain message,
+# programs.views.errors.login_locked), and no password is checked meanwhile. A right password
+# before the limit forgets the failures. Attempts are listed in the admin ("Axes"); unlock with
+# `manage.py axes_reset_username NAME` (README, "Production"). Behind a proxy, set
+# LOGIN_PROXY_COUNT to the number of proxies that add X-Forwarded-For, or every sign-in would
+# seem to come from the proxy.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "programs.views.errors.login_locked"
+if env_int("LOGIN_PROXY_COUNT", 0):
+    AXES_IPWARE_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 # == end of security and privacy ==
 
 LOGGING = {

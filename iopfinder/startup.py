@@ -17,3 +17,14 @@ def freeze_long_lived_objects() -> None:
     get_resolver().url_patterns  # noqa: B018 - imports the URLconf and every view module
     gc.collect()
     gc.freeze()
+
+
+def limit_public_statement_time() -> None:
+    """Web workers give each database statement at most ``STATEMENT_TIMEOUT_MS``
+    (``programs.middleware.limit_statement_time``); management commands never load this."""
+    # Imported here, not at the top: this module is loaded before Django is set up.
+    from django.conf import settings
+
+    from programs.middleware import limit_statement_time
+
+    limit_statement_time(settings.STATEMENT_TIMEOUT_MS)

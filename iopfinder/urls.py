@@ -24,4 +24,5 @@ urlpatterns = [
     ),
 ]
 
+handler404 = "programs.views.errors.page_not_found"
 handler500 = "programs.views.errors.server_error"

@@ -4,9 +4,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from iopfinder.startup import freeze_long_lived_objects
+from iopfinder.startup import freeze_long_lived_objects, limit_public_statement_time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iopfinder.settings")
 
 application = get_wsgi_application()
+limit_public_statement_time()
 freeze_long_lived_objects()

@@ -209,6 +209,14 @@ class CheckFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
+# The most criteria one search may weigh (every checkbox, list value and condition counts). The
+# work of ranking grows with them; a family asking more than this is better served by asking
+# fewer, and a query string asking far more is not a family (issue 16, docs/robustness.md).
+MAX_CRITERIA = 12
+# Ways out of an empty page that need a count query of their own (see relaxations()).
+MAX_COUNTED_WAYS_OUT = 4
+
+
 class SearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -216,6 +224,15 @@ class SearchForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        chosen = fit.chosen_criteria(cleaned, [])
+        if len(chosen) > MAX_CRITERIA:
+            # Marked on the last filter that added one, so the message sits next to a field.
+            self.add_error(
+                chosen[-1].criterion.param,
+                f"One search can weigh at most {MAX_CRITERIA} wishes at once, and this one "
+                f"asks for {len(chosen)}. Untick a few and search again.",
+            )
+            return cleaned
         # A must-have is a criterion the family chose: one not chosen is a question we cannot
         # read (and a hand-edited link), not something to ignore silently.
         unchosen = [
@@ -637,7 +654,9 @@ class ProgramFilter(django_filters.FilterSet):
         radius rather than dropped, as long as the search is not there already: a family needs
         programs they can reach, and a count over the whole country (what dropping the place
         means) is also the slowest count of all. Each way out is counted by applying the
-        filters again with one value changed, without building a new form.
+        filters again with one value changed, without building a new form; at most
+        ``MAX_COUNTED_WAYS_OUT`` of them (the place, the words and the state come first), so
+        an empty page costs a bounded number of queries. Dropping a criterion costs nothing.
         """
         if not self.form.is_valid():
             return []
@@ -645,6 +664,7 @@ class ProgramFilter(django_filters.FilterSet):
         widest = RADIUS_CHOICES[-1][0]
         counts = self.fit_counts()
         found = []
+        counted = 0
         for chip in self.active_filters():
             relaxed = dict(cleaned)
             if counts is not None and chip.name in fit.BY_PARAM:
@@ -659,6 +679,9 @@ class ProgramFilter(django_filters.FilterSet):
                 text = f"Remove \u201c{chip.label}\u201d"
                 found.append(Relaxation(text, chip.query, counts.listed + only))
                 continue
+            if counted == MAX_COUNTED_WAYS_OUT:
+                continue
+            counted += 1
             if chip.name == "near" and (cleaned.get("radius") or DEFAULT_RADIUS) != widest:
                 relaxed["radius"] = widest
                 text, query = f"Search within {widest} miles instead", self._with("radius", widest)

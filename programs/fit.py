@@ -21,7 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db import connections
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -421,22 +422,35 @@ class Counts:
 
 def count(queryset, chosen: list[Chosen]) -> Counts:
     """How many programs fall in each group, and per criterion how many contradict it: one
-    query over the annotated queryset."""
-    aggregates = {
-        "matches": Count("pk", filter=Q(fit_group=MATCHES)),
-        "might_fit": Count("pk", filter=Q(fit_group=MIGHT_FIT)),
-        "does_not_fit": Count("pk", filter=Q(fit_group=DOES_NOT_FIT)),
-    }
-    for c in chosen:
-        aggregates[f"{c.alias}_no"] = Count("pk", filter=Q(**{c.alias: 0}))
-        aggregates[f"{c.alias}_only"] = Count("pk", filter=Q(fit_fails=1, **{c.alias: 0}))
-    found = queryset.order_by().aggregate(**aggregates)
+    query over the annotated queryset.
+
+    The annotated rows are a subquery and the outer query only adds up their columns. Asked of
+    the ORM as aggregates, every filtered count copied each criterion's SQL again (a statement
+    growing with the square of the criteria: 670 KB and 12 s for the 44 criteria of issue 16),
+    and even as a subquery Django rewrote those copies in Python for seconds."""
+    aliases = [c.alias for c in chosen]
+    rows = queryset.order_by().values("fit_group", "fit_fails", *aliases)
+    inner, params = rows.query.sql_with_params()
+    database = connections[queryset.db]
+    name = database.ops.quote_name
+
+    def tally(condition: str) -> str:
+        return f"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)"
+
+    columns = [tally(f"{name('fit_group')} = {group}") for group in GROUP_KEYS]
+    for alias in aliases:
+        columns.append(tally(f"{name(alias)} = 0"))
+        columns.append(tally(f"{name('fit_fails')} = 1 AND {name(alias)} = 0"))
+    with database.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)} FROM ({inner}) fit_rows", params)
+        found = [int(value) for value in cursor.fetchone()]
+    matches, might_fit, does_not_fit = found[:3]
     misfits = [
-        Misfit(c, found[f"{c.alias}_no"], found[f"{c.alias}_only"])
-        for c in chosen
-        if found[f"{c.alias}_no"]
+        Misfit(c, found[3 + 2 * i], found[4 + 2 * i])
+        for i, c in enumerate(chosen)
+        if found[3 + 2 * i]
     ]
-    return Counts(found["matches"], found["might_fit"], found["does_not_fit"], misfits)
+    return Counts(matches, might_fit, does_not_fit, misfits)
 
 
 @dataclass(frozen=True)

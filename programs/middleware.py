@@ -1,9 +1,18 @@
-"""Response headers Django has no setting for: Permissions-Policy, caching and compression of
-public pages."""
+"""Response headers Django has no setting for (Permissions-Policy, caching and compression of
+public pages), and the bounds that keep one request from holding a worker: limits on the query
+string, and clear answers when the database is slow or away."""
+
+import logging
 
 from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.backends.signals import connection_created
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control
+
+from programs.views.errors import problem
+
+logger = logging.getLogger(__name__)
 
 
 class PermissionsPolicyMiddleware:
@@ -95,3 +104,140 @@ class PublicCompressionMiddleware(GZipMiddleware):
         ):
             return response
         return super().process_response(request, response)
+
+
+# A query string longer than this, or a parameter repeated more often, is not a search a
+# person made: the longest real one (every filter of the form, or a program page carrying its
+# search) stays well under both. The number of criteria a search may weigh is bounded by the
+# search form (``programs.filters.MAX_CRITERIA``).
+MAX_QUERY_STRING = 4096
+MAX_VALUES_PER_PARAMETER = 25
+
+
+class QueryLimitsMiddleware:
+    """Refuse, with 400 and a plain message, a query string too long or a parameter repeated
+    too often, before any view reads it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        message = None
+        if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
+            message = (
+                f"This address is too long to be a search (more than {MAX_QUERY_STRING:,} "
+                "characters after the ?). Start a new search from the home page."
+            )
+        else:
+            crowded = sorted(
+                name[:40]
+                for name, values in request.GET.lists()
+                if len(values) > MAX_VALUES_PER_PARAMETER
+            )
+            if crowded:
+                message = (
+                    f"A search takes at most {MAX_VALUES_PER_PARAMETER} values of one filter; "
+                    f"this address repeats {', '.join(crowded)} more often. Start a new search "
+                    "from the home page."
+                )
+        if message:
+            return problem(request, 400, "This search is too big", message)
+        return self.get_response(request)
+
+
+def _timed_out(exception) -> bool:
+    # PostgreSQL's "canceling statement due to statement timeout" (SQLSTATE 57014).
+    return getattr(exception.__cause__, "sqlstate", None) == "57014"
+
+
+# Seconds a client should wait before asking again when the database is slow or away.
+RETRY_AFTER = 30
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with ``Retry-After`` when the database cannot answer: unreachable, or a
+    statement that ran past its time limit (``iopfinder.startup.limit_statement_time``).
+    Anything else goes on to the server error page. Logged with the path only, never the
+    query string (a search is private)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        if _timed_out(exception):
+            logger.warning("A query took too long and was stopped: %s", request.path)
+            return problem(
+                request,
+                503,
+                "This search took too long",
+                "Finding programs for this search took longer than we allow, so we stopped. "
+                "Try again in a minute, or ask for fewer things at once.",
+                retry_after=RETRY_AFTER,
+            )
+        logger.error("The database is unreachable: %s (%s)", request.path, exception)
+        return problem(
+            request,
+            503,
+            "The directory is not available right now",
+            "We cannot reach the listings for a moment. Please try again in a minute.",
+            retry_after=RETRY_AFTER,
+        )
+
+
+# The statement time limit of web workers, in milliseconds (None: no limit; see
+# limit_statement_time). Management commands and the test suite run without one.
+_statement_timeout_ms: int | None = None
+
+
+def _set_statement_timeout(sender, connection, **kwargs) -> None:
+    if connection.vendor == "postgresql" and _statement_timeout_ms is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {int(_statement_timeout_ms)}")
+
+
+def limit_statement_time(milliseconds: int) -> None:
+    """Give every PostgreSQL statement of this process at most ``milliseconds`` (0: none),
+    set once per connection as it is opened, so it costs no query per request. Called by
+    ``wsgi.py`` for web workers only; the admin lifts it while it answers a curator
+    (``AdminStatementTimeoutMiddleware``). A statement stopped by it answers 503
+    (``DatabaseUnavailableMiddleware``), long before gunicorn would kill the worker."""
+    global _statement_timeout_ms
+    _statement_timeout_ms = milliseconds or None
+    connection_created.connect(_set_statement_timeout, dispatch_uid="public-statement-timeout")
+    if connection.connection is not None and connection.vendor == "postgresql":
+        # Already open (a test, or a worker that touched the database while loading).
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {int(milliseconds)}")
+
+
+class AdminStatementTimeoutMiddleware:
+    """Lift the public statement time limit while the admin answers a curator (bulk actions
+    and deletes may take longer), and put it back afterwards: the connection is kept for the
+    next request, which may be a public one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            _statement_timeout_ms is None
+            or connection.vendor != "postgresql"
+            or not request.path.startswith("/admin/")
+        ):
+            return self.get_response(request)
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
+        try:
+            return self.get_response(request)
+        finally:
+            if connection.connection is not None:
+                try:
+                    _set_statement_timeout(None, connection)
+                except DatabaseError:
+                    # A broken connection is replaced, and the new one gets the limit.
+                    connection.close()

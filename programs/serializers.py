@@ -103,11 +103,16 @@ def _local_date(moment) -> str:
     return timezone.localdate(moment).isoformat()
 
 
+# Characters a spreadsheet may read as the start of a formula, fullwidth forms included (some
+# spreadsheet programs fold them to ASCII).
+_FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+
+
 def _cell(value) -> str:
     """A spreadsheet cell: "Not reported" for unknown, Yes/No, lists joined by "; "."""
     text = _cell_text(value)
     # A cell starting like a formula would run in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text[:1] in _FORMULA_STARTS else text
 
 
 def _cell_text(value) -> str:

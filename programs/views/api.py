@@ -12,6 +12,7 @@ from functools import wraps
 
 import django_filters
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 
 from programs.filters import ProgramFilter
 from programs.models import Program
@@ -31,8 +32,11 @@ def _error(status: int, message: str, **details) -> JsonResponse:
 
 
 def json_get_only(view):
-    """GET and HEAD only; anything else is a JSON 405 (the API never answers with HTML)."""
+    """GET and HEAD only; anything else is a JSON 405 with ``Allow`` (the API never answers with
+    HTML). Exempt from the CSRF check, which would answer a post with its HTML page first: the
+    API reads nothing from a post and sets no cookie, so there is nothing to forge."""
 
+    @csrf_exempt
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):

@@ -4,10 +4,18 @@ The query string is the results page's own, read by the same ``ProgramFilter`` o
 ``published()`` programs, so the file holds exactly the programs the page lists, in its order.
 Rows are streamed, and read from the database in chunks with their related facts loaded
 per chunk: the number of queries depends on the number of chunks, not of programs.
+
+The first chunk is read before the answer starts, so a database that is away answers 503
+(``programs.middleware.DatabaseUnavailableMiddleware``) rather than 200 with a header alone. A
+stream the database cuts later ends with a ``CUT_SHORT`` line and then breaks off the transfer,
+so neither the file nor the browser's download looks complete (README, "Taking results away").
 """
 
 import csv
+import logging
+from itertools import chain
 
+from django.db import DatabaseError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -17,6 +25,9 @@ from programs.models import Program
 from programs.serializers import CsvTable
 
 CHUNK_SIZE = 500
+CUT_SHORT = "THIS FILE IS INCOMPLETE: the export was cut short. Download it again."
+
+logger = logging.getLogger(__name__)
 
 
 class _Echo:
@@ -48,12 +59,19 @@ def export_csv(request):
         criteria=programs.criteria,
     )
     writer = csv.writer(_Echo())
+    found = programs.qs.iterator(chunk_size=CHUNK_SIZE)
+    first = next(found, None)  # reads the database now, before the answer is committed to
 
     def lines():
         # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
         yield "\ufeff" + writer.writerow(table.header())
-        for program in programs.qs.iterator(chunk_size=CHUNK_SIZE):
-            yield writer.writerow(table.row(program))
+        try:
+            for program in chain([first] if first is not None else [], found):
+                yield writer.writerow(table.row(program))
+        except DatabaseError:
+            logger.exception("The CSV export was cut short: %s", request.path)
+            yield writer.writerow([CUT_SHORT])
+            raise  # the server then breaks off the transfer instead of ending it cleanly
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     filename = f"iop-finder-programs-{timezone.localdate():%Y-%m-%d}.csv"
