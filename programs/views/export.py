@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from programs.filters import ProgramFilter
 from programs.models import Program
+from programs.models.loading import DETAIL, in_chunks
 from programs.serializers import CsvTable
 
 CHUNK_SIZE = 500
@@ -28,7 +29,9 @@ class _Echo:
 
 @require_safe
 def export_csv(request):
-    programs = ProgramFilter(request.GET, queryset=Program.objects.published().with_detail_data())
+    programs = ProgramFilter(
+        request.GET, queryset=Program.objects.published().select_related("facility")
+    )
     if programs.errors:
         problems = "\n".join(
             f"- {programs.filters[name].label if name in programs.filters else name}: "
@@ -52,7 +55,7 @@ def export_csv(request):
     def lines():
         # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
         yield "\ufeff" + writer.writerow(table.header())
-        for program in programs.qs.iterator(chunk_size=CHUNK_SIZE):
+        for program in in_chunks(programs.qs, DETAIL, CHUNK_SIZE):
             yield writer.writerow(table.row(program))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
