@@ -20,7 +20,7 @@ walk ``FACTS``; none of them names a fact of its own. A fact declares:
 Adding a fact: add the model field and its migration, then one ``Fact(...)`` below. The README
 ("Design notes") has the recipe; ``tests/test_facts.py`` proves a new fact reaches every view.
 
-Every ``shown``/``data`` reads only rows that ``ProgramQuerySet.with_detail_data()`` loaded, so
+Every ``shown``/``data`` reads only rows that ``load_related(programs, DETAIL)`` loaded, so
 walking the registry costs no queries.
 """
 

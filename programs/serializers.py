@@ -3,7 +3,7 @@
 One shape per purpose: ``facility_data`` and ``program_data`` (JSON-ready dicts), and
 ``CsvTable`` (a spreadsheet's header and rows). The facts themselves, their API keys and CSV
 columns, come from the registry in ``programs/facts.py``; this module adds who and where a
-program is. Everything reads only what ``ProgramQuerySet.with_detail_data()`` loaded, so it
+program is. Everything reads only what ``load_related(programs, DETAIL)`` loaded, so it
 costs no queries.
 
 Unknown is not "no": a fact that was not reported is ``None`` (JSON ``null``), never ``False``;

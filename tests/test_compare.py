@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from programs.compare import build_rows, count_differences, read_selection
 from programs.models import Condition, Program, Source
+from programs.models.loading import DETAIL, load_related
 from tests.factories import DAYTIME_TUE_THU, EVENING_MON_WED_THU, make_facility, make_program
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,8 @@ def rows_by_label(groups):
 
 def loaded(*programs):
     slugs = [program.slug for program in programs]
-    found = {p.slug: p for p in Program.objects.with_detail_data().filter(slug__in=slugs)}
+    found = Program.objects.select_related("facility").filter(slug__in=slugs)
+    found = {p.slug: p for p in load_related(found, DETAIL)}
     return [found[slug] for slug in slugs]
 
 

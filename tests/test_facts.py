@@ -7,6 +7,7 @@ import pytest
 
 from programs import facts
 from programs.models import Program
+from programs.models.loading import DETAIL, load_related
 from tests.factories import make_facility, make_program
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def test_every_fact_key_and_label_is_declared_once():
 
 def test_every_not_reported_fact_of_a_bare_program_has_a_question(db):
     bare = make_program(name="Bare")
-    program = Program.objects.with_detail_data().get(pk=bare.pk)
+    (program,) = load_related([Program.objects.select_related("facility").get(pk=bare.pk)], DETAIL)
     questions = facts.intake_questions(program)
     asked = [fact for fact in facts.FACTS if fact.question and fact.is_unknown(program)]
     assert len(questions) == len(asked) > 15

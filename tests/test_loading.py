@@ -1,16 +1,24 @@
 """programs.models.loading: a page's related rows in a fixed handful of queries, in model order."""
 
 import pytest
+from django.core import checks
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from programs.models import Modality, Program
-from programs.models.loading import FACILITY_LISTS, LOOKUP_ORDERINGS, PROGRAM_LISTS, loaded
+from programs.models import Modality, Population, Program
+from programs.models.loading import (
+    CARD,
+    DETAIL,
+    FACILITY_LISTS,
+    PROGRAM_LISTS,
+    check_lookup_orderings,
+    in_chunks,
+    load_related,
+    loaded,
+)
 from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
 
 pytestmark = pytest.mark.django_db
-
-LISTS = [*PROGRAM_LISTS, *FACILITY_LISTS]
 
 
 def _rich(facility=None, **fields):
@@ -45,6 +53,13 @@ def _read_everything(program):
     }
 
 
+def _detail(programs=None):
+    """Programs (all, by default) with what a program page shows, the way the views load it."""
+    if programs is None:
+        programs = Program.objects.select_related("facility")
+    return load_related(programs, DETAIL)
+
+
 def _fresh(program):
     """The same program read the plain way, one query per relation."""
     return Program.objects.select_related("facility").get(pk=program.pk)
@@ -53,7 +68,7 @@ def _fresh(program):
 def test_detail_data_reads_every_relation_without_further_queries(django_assert_num_queries):
     _rich()
     with django_assert_num_queries(5):
-        (program,) = Program.objects.with_detail_data()
+        (program,) = _detail()
     with django_assert_num_queries(0):
         facts = _read_everything(program)
     assert facts["sessions"][0][0] == 0 and len(facts["sessions"]) == 3
@@ -64,7 +79,7 @@ def test_loaded_rows_are_the_ones_and_in_the_order_a_plain_query_gives():
     first = _rich()
     _rich(facility=first.facility)  # a second program sharing the facility
     make_program()  # one that reported nothing
-    loaded = {p.pk: _read_everything(p) for p in Program.objects.with_detail_data()}
+    loaded = {p.pk: _read_everything(p) for p in _detail()}
     assert loaded == {p.pk: _read_everything(_fresh(p)) for p in Program.objects.all()}
     # Staff follow the credential's sort order: psychiatrist, LCSW, then peer specialist.
     assert [slug for slug, _ in loaded[first.pk]["staff"]] == [
@@ -76,7 +91,7 @@ def test_loaded_rows_are_the_ones_and_in_the_order_a_plain_query_gives():
 
 def test_nothing_reported_loads_as_empty_lists():
     make_program()
-    (program,) = Program.objects.with_detail_data()
+    (program,) = _detail()
     facts = _read_everything(program)
     assert all(value == [] for value in facts.values())
     assert not program.modalities.all().exists() and program.modalities.count() == 0
@@ -88,7 +103,7 @@ def test_every_facility_copy_gets_its_lists_when_programs_share_a_facility(
     facility = make_facility(payment=("medicaid",))
     for _ in range(3):
         make_program(facility=facility)
-    programs = list(Program.objects.with_card_data())
+    programs = load_related(Program.objects.select_related("facility"), CARD)
     with django_assert_num_queries(0):
         assert [[p.slug for p in program.facility.payment_types.all()] for program in programs] == [
             ["medicaid"]
@@ -97,7 +112,9 @@ def test_every_facility_copy_gets_its_lists_when_programs_share_a_facility(
 
 def test_filtering_loaded_rows_asks_the_database_about_that_owner_only():
     one, other = _rich(), _rich()
-    (program, _second) = Program.objects.with_detail_data().filter(pk__in=[one.pk, other.pk])
+    (program, _second) = _detail(
+        Program.objects.select_related("facility").filter(pk__in=[one.pk, other.pk])
+    )
     evidence = program.modalities.filter(kind="evidence")
     assert sorted(m.slug for m in evidence) == ["cbt", "dbt"]
     assert evidence.model is Modality
@@ -111,7 +128,9 @@ def test_chunked_reading_loads_each_chunk_with_the_same_number_of_queries():
     for _ in range(5):
         make_program(sessions=EVENING_MON_WED_THU, modalities=("cbt",))
     with CaptureQueriesContext(connection) as queries:
-        programs = list(Program.objects.with_detail_data().order_by("pk").iterator(chunk_size=2))
+        programs = list(
+            in_chunks(Program.objects.select_related("facility").order_by("pk"), DETAIL, 2)
+        )
         for program in programs:
             _read_everything(program)
     assert len(programs) == 5
@@ -120,23 +139,19 @@ def test_chunked_reading_loads_each_chunk_with_the_same_number_of_queries():
     assert all(len(program.sessions.all()) == 3 for program in programs)
 
 
-def test_values_querysets_are_left_alone():
-    make_program(modalities=("cbt",))
-    assert list(Program.objects.with_detail_data().values_list("level_of_care", flat=True)) == [
-        "iop"
-    ]
+def test_every_lookup_is_ordered_the_way_the_union_sorts():
+    assert check_lookup_orderings() == []
+    assert "programs.E001" not in {message.id for message in checks.run_checks()}
 
 
-def test_every_list_lookup_is_ordered_the_way_the_union_sorts():
-    for path in LISTS:
-        owner = Program if "." not in path else Program._meta.get_field("facility").related_model
-        field = owner._meta.get_field(path.rpartition(".")[2])
-        assert field.related_model._meta.ordering in LOOKUP_ORDERINGS
+def test_a_lookup_ordered_another_way_fails_the_system_check(monkeypatch):
+    monkeypatch.setattr(Population._meta, "ordering", ["-name"])
+    (error,) = check_lookup_orderings()
+    assert error.id == "programs.E001" and error.obj is Population
+    assert "['-name']" in error.msg
 
 
 def test_a_program_listed_twice_gets_its_rows_in_both_copies(django_assert_num_queries):
-    from programs.models.loading import load_related
-
     program = make_program(sessions=EVENING_MON_WED_THU, modalities=("cbt",))
     copies = [Program.objects.select_related("facility").get(pk=program.pk) for _ in range(2)]
     load_related(copies, ("sessions", "modalities"))
@@ -149,7 +164,7 @@ def test_loaded_reads_the_loaded_rows_without_a_manager_and_asks_the_database_ot
     django_assert_num_queries, monkeypatch
 ):
     _rich()
-    (program,) = Program.objects.with_detail_data()
+    (program,) = _detail()
     # Django builds a relation's manager on every access; loaded() must not need one.
     monkeypatch.setattr(
         type(program).populations.related_manager_cls, "__init__", _no_manager, raising=True

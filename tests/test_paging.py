@@ -34,7 +34,7 @@ def listings():
 def _pages(params: str) -> list[list[Program]]:
     search = ProgramFilter(
         dict(pair.split("=") for pair in params.split("&")) if params else {},
-        queryset=Program.objects.published().with_fit_data(),
+        queryset=Program.objects.published().select_related("facility"),
     )
     paginator = search.paginator(PER_PAGE)
     return [list(paginator.page(n).object_list) for n in paginator.page_range]

@@ -3,7 +3,7 @@
 The rows are the API's own objects (``programs.hsds.serializers``) flattened: a service's
 phones, schedules, languages, cost options and attributes go to their tables with the link
 column (``service_id``...) they already carry. Programs are read in chunks of ``CHUNK_SIZE``
-with their related rows (``with_detail_data()``), ordered by facility so that each
+with their related rows (``in_chunks(programs, DETAIL)``), ordered by facility so that each
 organization and its location are written once, when its first program comes by; every row is
 written as soon as it is built, so memory stays bounded whatever the number of listings.
 """
@@ -18,6 +18,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from programs.models import Program
+from programs.models.loading import DETAIL, in_chunks
 
 from . import serializers, taxonomy
 
@@ -207,9 +208,11 @@ def export(directory: Path, *, base_url: str = "") -> Report:
     directory.mkdir(parents=True, exist_ok=True)
     writers = _Writers(directory)
     try:
-        programs = Program.objects.published().with_detail_data().order_by("facility_id", "pk")
+        programs = (
+            Program.objects.published().select_related("facility").order_by("facility_id", "pk")
+        )
         facility_id = None
-        for program in programs.iterator(chunk_size=CHUNK_SIZE):
+        for program in in_chunks(programs, DETAIL, CHUNK_SIZE):
             if program.facility_id != facility_id:
                 facility_id = program.facility_id
                 writers.write("organization", serializers.organization_data(program.facility))

@@ -6,7 +6,7 @@
   cost options and attributes;
 * ``service_at_location_data(program)``: the program at its facility's location.
 
-Read only what ``ProgramQuerySet.with_detail_data()`` loaded (or, for organizations, what the
+Read only what ``load_related(programs, DETAIL)`` loaded (or, for organizations, what the
 organization views prefetch), so they cost no queries. A fact that was not reported is left out:
 no key, no attribute, never ``false``. Ids come from the stored ``hsds_id`` (``programs.hsds.ids``).
 """

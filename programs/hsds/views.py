@@ -1,7 +1,8 @@
 """The HSDS 3.0 API under ``/hsds/``: services, organizations, service_at_locations, taxonomies.
 
 Only published listings, read through ``ProgramQuerySet`` (``published()``, ``search()``,
-``near()``, ``with_detail_data()``), so a page costs the same few queries whatever its size.
+``near()``) and then ``load_related(page, DETAIL)``, so a page costs the same few queries
+whatever its size.
 Every answer is JSON; input is checked strictly: an unknown or repeated parameter or a value we
 cannot read answers 400 with what was wrong, an unknown id or a page past the end 404. Pages
 are cached and kept cookie-free like the other public pages (``programs.pagecache``).
@@ -21,6 +22,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from programs.geo import lookup_zip
 from programs.models import Facility, Program
+from programs.models.loading import DETAIL, load_related
 from programs.pagecache import cached_page
 from programs.views.api import json_get_only
 
@@ -172,14 +174,15 @@ def hsds_view(view):
     return wrapper
 
 
-def _page(items, values: dict, shape) -> dict | JsonResponse:
-    """One page of ``items`` in the HSDS page shape, each shaped by ``shape``."""
+def _page(items, values: dict, shape, prepare=list) -> dict | JsonResponse:
+    """One page of ``items`` in the HSDS page shape, each shaped by ``shape`` once ``prepare``
+    has read the page (programs: with what their services show loaded)."""
     paginator = Paginator(items, values.get("per_page", DEFAULT_PER_PAGE))
     number = values.get("page", 1)
     if number > paginator.num_pages:
         return _error(404, f"There is no page {number}; there are {paginator.num_pages}.")
     page = paginator.page(number)
-    contents = [shape(item) for item in page]
+    contents = [shape(item) for item in prepare(page.object_list)]
     return JsonResponse(
         {
             "total_items": paginator.count,
@@ -209,8 +212,8 @@ ORDER = ("facility__name", "name", "pk")
 
 
 def _programs(values: dict):
-    """Published programs narrowed by the list parameters, in a stable order, with what their
-    services show loaded."""
+    """Published programs narrowed by the list parameters, in a stable order (a page of them
+    is read with ``_loaded``)."""
     programs = Program.objects.published()
     order = ORDER
     if values.get("search"):
@@ -238,7 +241,12 @@ def _programs(values: dict):
         # Without a distance, the locations in that ZIP code (HSDS would use service areas,
         # which listings do not have).
         programs = programs.filter(facility__zip_code=postcode)
-    return programs.order_by(*order).with_detail_data()
+    return programs.order_by(*order).select_related("facility")
+
+
+def _loaded(programs) -> list:
+    """Programs with everything their services show, in a fixed handful of queries."""
+    return load_related(programs, DETAIL)
 
 
 SERVICE_LIST = {
@@ -275,6 +283,7 @@ def services(request):
         _programs(values),
         values,
         lambda program: serializers.service_data(program, base_url=base_url),
+        prepare=_loaded,
     )
 
 
@@ -282,7 +291,8 @@ def _one_program(id_text: str):
     program_id = parse_id(id_text)
     if program_id is None:
         raise BadParameter(f"{id_text[:40]!r} is not a UUID.")
-    return Program.objects.published().with_detail_data().filter(hsds_id=program_id).first()
+    program = Program.objects.published().select_related("facility").filter(hsds_id=program_id)
+    return next(iter(_loaded(program[:1])), None)
 
 
 @hsds_view
@@ -306,7 +316,7 @@ SERVICE_AT_LOCATION_LIST = {
 @hsds_view
 def service_at_locations(request):
     values = read_parameters(request, SERVICE_AT_LOCATION_LIST)
-    return _page(_programs(values), values, serializers.service_at_location_data)
+    return _page(_programs(values), values, serializers.service_at_location_data, prepare=_loaded)
 
 
 # --- Facilities as organizations ------------------------------------------------------------------

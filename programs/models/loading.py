@@ -13,18 +13,36 @@ reverse link on each, which made the export of 500 programs take seconds. Here:
   ``program.sessions.all()`` or ``facility.languages.all()`` (templates, serializers, the
   comparison, intake questions) read them without a query, in the model's own order.
 
-``ProgramQuerySet.with_card_data()`` and ``with_detail_data()`` name what to load; the queryset
-calls ``load_related`` once its programs are fetched, whole or a chunk at a time.
+A view fetches its programs (with ``select_related("facility")``) and then says what it shows:
+``load_related(programs, DETAIL)`` for a page of programs, ``in_chunks(queryset, DETAIL)`` for
+an export read a chunk at a time. ``CARD``, ``FIT`` and ``DETAIL`` name what a result card, a
+card with its answers to a search, and a program page (the comparison, the CSV, the APIs) show.
+
+The lookup lists are read as five shared columns sorted by the database, which covers the
+orderings in ``LOOKUP_ORDERINGS``; ``check_lookup_orderings`` (a system check, run by
+``manage.py check``, ``migrate`` and the test suite) refuses a lookup model ordered otherwise.
 """
 
 from collections import defaultdict
+from itertools import batched
 
+from django.apps import apps
+from django.core import checks
 from django.db import connections
+
+from .lookups import Condition, Credential, Lookup
+from .program import ConditionSupport, Program, Session, StaffRole
 
 # Lookup lists, named from the program: "populations", or "facility.payment_types".
 PROGRAM_LISTS = ("populations", "medications", "modalities", "group_topics")
 FACILITY_LISTS = ("facility.payment_types", "facility.languages", "facility.accreditations")
+LISTS = (*PROGRAM_LISTS, *FACILITY_LISTS)
 CHILDREN = ("sessions", "staff_roles", "condition_support")
+
+# What each kind of page shows.
+CARD = ("sessions", "staff_roles", "facility.payment_types")
+FIT = (*CARD, "condition_support")
+DETAIL = (*FIT, *PROGRAM_LISTS, *FACILITY_LISTS)
 
 
 class LoadedRows(list):
@@ -76,27 +94,33 @@ def _file(owner, name: str, rows) -> None:
     owner._prefetched_objects_cache[name] = LoadedRows(owner, name, rows)
 
 
-def load_related(programs, names) -> None:
-    """Load the relations in ``names`` (children and list paths above) for these programs,
-    which must have their facility (``select_related("facility")``) when a list is on it."""
+def load_related(programs, names) -> list:
+    """Load the relations in ``names`` (``CARD``, ``FIT``, ``DETAIL``, or children and list
+    paths above) for these programs, which must have their facility
+    (``select_related("facility")``) when a list is on it. Returns the programs as a list."""
     programs = list(programs)
     if not programs or not names:
-        return
+        return programs
     lists = [name for name in names if name not in CHILDREN]
     for name in names:
         if name in CHILDREN:
             _load_children(programs, name)
     if lists:
         _load_lists(programs, lists)
+    return programs
+
+
+def in_chunks(queryset, names, chunk_size: int = 2000):
+    """The programs of ``queryset``, read from the database ``chunk_size`` at a time, each chunk
+    with ``names`` loaded: the queries depend on the number of chunks, not of programs."""
+    for chunk in batched(queryset.iterator(chunk_size=chunk_size), chunk_size):
+        yield from load_related(chunk, names)
 
 
 # --- Sessions, staff roles, co-occurring support -----------------------------------------------
 
 
 def _load_children(programs, name: str) -> None:
-    from .lookups import Condition, Credential
-    from .program import ConditionSupport, Session, StaffRole
-
     by_id = {program.pk: program for program in programs}
     using = programs[0]._state.db or "default"
     rows = defaultdict(list)
@@ -162,10 +186,31 @@ _LOOKUP_COLUMNS = ("id", "slug", "name", "kind", "sort_order")
 _ABSENT = {"kind": "''", "sort_order": "0"}
 
 
+def _lookup_models() -> set:
+    """Every model the unions read rows of: each list's lookup, and every lookup table."""
+    found = {_relation(Program, path)[2].related_model for path in LISTS}
+    return found | {model for model in apps.get_models() if issubclass(model, Lookup)}
+
+
+def check_lookup_orderings(app_configs=None, **kwargs) -> list:
+    """System check: the unions sort lookup rows by sort order, kind and name, so a lookup model
+    ordered any other way would be listed out of its own order."""
+    return [
+        checks.Error(
+            f"{model.__name__} is ordered by {model._meta.ordering!r}; the loader reads lookup "
+            "rows sorted by sort order, kind and name.",
+            hint=f"Order it by one of {', '.join(map(repr, LOOKUP_ORDERINGS))}, or teach "
+            "programs/models/loading.py the new ordering.",
+            obj=model,
+            id="programs.E001",
+        )
+        for model in sorted(_lookup_models(), key=lambda model: model.__name__)
+        if model._meta.ordering not in LOOKUP_ORDERINGS
+    ]
+
+
 def _lookup_columns(model, quote, alias: str) -> str:
     """The five lookup columns of ``model``'s table (named ``alias``), for a union branch."""
-    if model._meta.ordering not in LOOKUP_ORDERINGS:
-        raise ValueError(f"{model.__name__} must be ordered by sort order, kind and/or name.")
     present = {field.column for field in model._meta.concrete_fields}
     return ", ".join(
         f"{alias}.{quote(column)}" if column in present else _ABSENT[column]

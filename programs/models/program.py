@@ -300,7 +300,7 @@ class Program(VersionedListing):
     def condition_support_label(self, condition) -> str | None:
         """How this program handles ``condition`` ("Treated on site"...), None if not reported.
 
-        Reads the loaded ``condition_support`` rows (see ``with_detail_data()``).
+        Reads the loaded ``condition_support`` rows (see ``loading.load_related``).
         """
         for support in self.condition_support.all():
             if support.condition_id == condition.pk:

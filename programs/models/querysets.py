@@ -5,11 +5,8 @@ methods, so that what a page shows and how many queries it costs are decided in 
 """
 
 import math
-from itertools import batched
 
 from django.db import models
-
-from .loading import FACILITY_LISTS, PROGRAM_LISTS, load_related
 
 
 class MilesFrom(models.Func):
@@ -54,61 +51,15 @@ class MilesFrom(models.Func):
 
 
 class ProgramQuerySet(models.QuerySet):
-    """Programs, and what each page needs loaded with them.
+    """Programs: which are public, and the search's place and words.
 
-    ``with_card_data()`` and ``with_detail_data()`` name the related rows a page shows; they
-    are loaded by ``loading.load_related`` (a fixed handful of queries) once the programs are
-    fetched, whether the queryset is evaluated whole or read in chunks with ``iterator()``.
+    What a page shows about its programs (sessions, staff, lookup lists...) is loaded after
+    they are fetched, by ``loading.load_related`` (``CARD``, ``FIT``, ``DETAIL``); a queryset
+    for it only needs ``select_related("facility")``.
     """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._related_to_load: tuple[str, ...] = ()
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._related_to_load = self._related_to_load
-        return clone
-
-    def _loading(self, *names):
-        clone = self._chain()
-        clone._related_to_load = tuple(dict.fromkeys(self._related_to_load + names))
-        return clone
-
-    def _loads_related(self) -> bool:
-        return bool(self._related_to_load) and self._iterable_class is models.query.ModelIterable
-
-    def _fetch_all(self):
-        fetched = self._result_cache is not None
-        super()._fetch_all()
-        if not fetched and self._loads_related():
-            load_related(self._result_cache, self._related_to_load)
-
-    def _iterator(self, use_chunked_fetch, chunk_size):
-        rows = super()._iterator(use_chunked_fetch, chunk_size)
-        if not self._loads_related():
-            yield from rows
-            return
-        for chunk in batched(rows, chunk_size or 2000):
-            load_related(chunk, self._related_to_load)
-            yield from chunk
 
     def published(self):
         return self.filter(is_published=True, facility__is_published=True)
-
-    def with_card_data(self):
-        """Everything a result card shows, in four queries."""
-        return self.select_related("facility")._loading(
-            "sessions", "staff_roles", "facility.payment_types"
-        )
-
-    def with_fit_data(self):
-        """A result card and its answers to the search's criteria, in five queries."""
-        return self.with_card_data()._loading("condition_support")
-
-    def with_detail_data(self):
-        """Everything the detail and compare pages, the CSV and the API show, in five queries."""
-        return self.with_card_data()._loading("condition_support", *PROGRAM_LISTS, *FACILITY_LISTS)
 
     # --- Search (programs/filters.py turns a query string into these calls) -------------------
 

@@ -1,7 +1,7 @@
 """Short summaries for result cards, computed in one place from rows loaded with the programs.
 
 They read ``program.sessions.all()``, ``program.staff_roles.all()`` and
-``facility.payment_types.all()``, which ``ProgramQuerySet.with_card_data()`` loads, so a
+``facility.payment_types.all()``, which ``load_related(programs, CARD)`` loads, so a
 page of cards costs the same number of queries however many cards it shows. Schedule wording
 lives in ``programs.wording``.
 """

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from programs.filters import ProgramFilter
 from programs.models import Program
+from programs.models.loading import DETAIL, load_related
 from programs.pagecache import cached_page
 from programs.serializers import program_data, program_paths
 
@@ -96,7 +97,9 @@ def program_list(request):
         return _error(400, " ".join(filter(None, (page_error, size_error))))
 
     search = {name: params.getlist(name) for name in params if name not in PAGING_PARAMETERS}
-    programs = ProgramFilter(search, queryset=Program.objects.published().with_detail_data())
+    programs = ProgramFilter(
+        search, queryset=Program.objects.published().select_related("facility")
+    )
     if programs.errors:
         return _error(
             400,
@@ -131,7 +134,7 @@ def program_list(request):
                 program_data(
                     program, base_url=base_url, criteria=programs.criteria, path_of=path_of
                 )
-                for program in page
+                for program in load_related(page, DETAIL)
             ],
         }
     )
@@ -149,8 +152,9 @@ def program_detail(request, slug):
         )
     program = None
     if _SLUG.match(slug):
-        program = Program.objects.published().with_detail_data().filter(slug=slug).first()
+        program = Program.objects.published().select_related("facility").filter(slug=slug).first()
     if program is None:
         return _error(404, f"No published program has the slug {slug[:100]!r}.")
+    load_related([program], DETAIL)
     base_url = request.build_absolute_uri("/").rstrip("/")
     return JsonResponse(program_data(program, base_url=base_url))

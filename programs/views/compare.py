@@ -14,6 +14,7 @@ from programs.compare import (
 )
 from programs.filters import search_link
 from programs.models import Condition, Program
+from programs.models.loading import DETAIL, load_related
 from programs.pagecache import cached_page
 
 
@@ -22,7 +23,10 @@ def compare(request):
     selection = read_selection(request.GET)
     programs = []
     if selection.slugs:
-        found = Program.objects.published().with_detail_data().filter(slug__in=selection.slugs)
+        found = (
+            Program.objects.published().select_related("facility").filter(slug__in=selection.slugs)
+        )
+        found = load_related(found, DETAIL)
         programs = order_found(selection, found)
     context = {
         "selection": selection,

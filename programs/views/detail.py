@@ -6,12 +6,14 @@ from programs import facts, fit
 from programs.filters import search_link
 from programs.jsonld import as_script_data, facility_json_ld
 from programs.models import Condition, Program
+from programs.models.loading import DETAIL, load_related
 from programs.pagecache import cached_page
 
 
 @cached_page
 def program_detail(request, slug):
-    program = get_object_or_404(Program.objects.published().with_detail_data(), slug=slug)
+    program = get_object_or_404(Program.objects.published().select_related("facility"), slug=slug)
+    load_related([program], DETAIL)
     conditions = list(Condition.objects.all())
     # Reached from a search: mark what the family asked, and ask first about what is unknown.
     link = search_link(request.GET)

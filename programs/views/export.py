@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 
 from programs.filters import ProgramFilter
 from programs.models import Program
+from programs.models.loading import DETAIL, in_chunks
 from programs.serializers import CsvTable
 
 CHUNK_SIZE = 500
@@ -39,7 +40,9 @@ class _Echo:
 
 @require_safe
 def export_csv(request):
-    programs = ProgramFilter(request.GET, queryset=Program.objects.published().with_detail_data())
+    programs = ProgramFilter(
+        request.GET, queryset=Program.objects.published().select_related("facility")
+    )
     if programs.errors:
         problems = "\n".join(
             f"- {programs.filters[name].label if name in programs.filters else name}: "
@@ -59,7 +62,7 @@ def export_csv(request):
         criteria=programs.criteria,
     )
     writer = csv.writer(_Echo())
-    found = programs.qs.iterator(chunk_size=CHUNK_SIZE)
+    found = in_chunks(programs.qs, DETAIL, CHUNK_SIZE)
     first = next(found, None)  # reads the database now, before the answer is committed to
 
     def lines():

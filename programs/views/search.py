@@ -11,6 +11,7 @@ from django.shortcuts import render
 from programs import fit
 from programs.filters import SORT_CHOICES, ProgramFilter
 from programs.models import Program
+from programs.models.loading import FIT, load_related
 from programs.pagecache import cached_page
 
 PER_PAGE = 20
@@ -24,9 +25,12 @@ def home(request):
 @cached_page
 def program_list(request):
     programs = ProgramFilter(
-        request.GET, queryset=Program.objects.published().with_fit_data(), request=request
+        request.GET,
+        queryset=Program.objects.published().select_related("facility"),
+        request=request,
     )
     page = programs.paginator(PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = load_related(page.object_list, FIT)
     has_errors = bool(programs.errors)
     criteria = programs.criteria
     fit.prepare(page.object_list, criteria, programs.fit_counts(), page.start_index())
