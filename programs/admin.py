@@ -108,8 +108,8 @@ class LoggedBulkActionsMixin:
 
 @admin.register(Language, PaymentType, Accreditation, Population, Medication, GroupTopic, Condition)
 class LookupAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
+    list_display = ["name", "name_es", "slug"]
+    search_fields = ["name", "name_es", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
