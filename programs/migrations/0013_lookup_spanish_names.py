@@ -2,57 +2,132 @@
 
 from django.db import migrations, models
 
+from programs.models.changes import install_triggers, remove_triggers
+
+# SQLite rebuilds a table to add a column with a default, and the listings-stamp triggers on the
+# lookup tables (0007) would not survive it: they are dropped first and put back afterwards.
+LOOKUP_TABLES = [
+    f"programs_{name}"
+    for name in (
+        "accreditation",
+        "condition",
+        "credential",
+        "grouptopic",
+        "language",
+        "medication",
+        "modality",
+        "paymenttype",
+        "population",
+    )
+]
+
+
+def triggers_off(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        remove_triggers(schema_editor, LOOKUP_TABLES)
+
+
+def triggers_on(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        install_triggers(schema_editor, LOOKUP_TABLES)
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0012_curation_and_dated_availability'),
+        ("programs", "0012_curation_and_dated_availability"),
     ]
 
     operations = [
+        migrations.RunPython(triggers_off, triggers_on),
         migrations.AddField(
-            model_name='accreditation',
-            name='name_es',
-            field=models.CharField(blank=True, help_text='Shown on the Spanish pages. Leave empty to show the English name there.', max_length=120, verbose_name='Spanish name'),
+            model_name="accreditation",
+            name="name_es",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the Spanish pages. Leave empty to show the English name there.",
+                max_length=120,
+                verbose_name="Spanish name",
+            ),
         ),
         migrations.AddField(
-            model_name='condition',
-            name='name_es',
-            field=models.CharField(blank=True, help_text='Shown on the Spanish pages. Leave empty to show the English name there.', max_length=120, verbose_name='Spanish name'),
+            model_name="condition",
+            name="name_es",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the Spanish pages. Leave empty to show the English name there.",
+                max_length=120,
+                verbose_name="Spanish name",
+            ),
         ),
         migrations.AddField(
-            model_name='credential',
-            name='name_es',
-            field=models.CharField(blank=True, help_text='Shown on the Spanish pages. Leave empty to show the English name there.', max_length=120, verbose_name='Spanish name'),
+            model_name="credential",
+            name="name_es",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the Spanish pages. Leave empty to show the English name there.",
+                max_length=120,
+                verbose_name="Spanish name",
+            ),
         ),
         migrations.AddField(
-            model_name='grouptopic',
-            name='name_es',
-            field=models.CharField(blank=True, help_text='Shown on the Spanish pages. Leave empty to show the English name there.', max_length=120, verbose_name='Spanish name'),
+            model_name="grouptopic",
+            name="name_es",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the Spanish pages. Leave empty to show the English name there.",
+                max_length=120,
+                verbose_name="Spanish name",
+            ),
         ),
         migrations.AddField(
-            model_name='language',
-            name='name_es',
-            field=models.CharField(blank=True, help_text='Shown on the Spanish pages. Leave empty to show the English name there.', max_length=120, verbose_name='Spanish name'),
+            model_name="language",
+            name="name_es",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the Spanish pages. Leave empty to show the English name there.",
+                max_length=120,
+                verbose_name="Spanish name",
+            ),
         ),
         migrations.AddField(
-            model_name='medication',
-            name='name_es',
-            field=models.CharField(blank=True, help_text='Shown on the Spanish pages. Leave empty to show the English name there.', max_length=120, verbose_name='Spanish name'),
+            model_name="medication",
+            name="name_es",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the Spanish pages. Leave empty to show the English name there.",
+                max_length=120,
+                verbose_name="Spanish name",
+            ),
         ),
         migrations.AddField(
-            model_name='modality',
-            name='name_es',
-            field=models.CharField(blank=True, help_text='Shown on the Spanish pages. Leave empty to show the English name there.', max_length=120, verbose_name='Spanish name'),
+            model_name="modality",
+            name="name_es",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the Spanish pages. Leave empty to show the English name there.",
+                max_length=120,
+                verbose_name="Spanish name",
+            ),
         ),
         migrations.AddField(
-            model_name='paymenttype',
-            name='name_es',
-            field=models.CharField(blank=True, help_text='Shown on the Spanish pages. Leave empty to show the English name there.', max_length=120, verbose_name='Spanish name'),
+            model_name="paymenttype",
+            name="name_es",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the Spanish pages. Leave empty to show the English name there.",
+                max_length=120,
+                verbose_name="Spanish name",
+            ),
         ),
         migrations.AddField(
-            model_name='population',
-            name='name_es',
-            field=models.CharField(blank=True, help_text='Shown on the Spanish pages. Leave empty to show the English name there.', max_length=120, verbose_name='Spanish name'),
+            model_name="population",
+            name="name_es",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown on the Spanish pages. Leave empty to show the English name there.",
+                max_length=120,
+                verbose_name="Spanish name",
+            ),
         ),
+        migrations.RunPython(triggers_on, triggers_off),
     ]
