@@ -238,8 +238,8 @@ class MergeTargetForm(forms.Form):
 class LookupAdmin(admin.ModelAdmin):
     """Lookup values: deleting one that listings use is refused; merging it is offered."""
 
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
+    list_display = ["name", "name_es", "slug"]
+    search_fields = ["name", "name_es", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["merge_into"]
 

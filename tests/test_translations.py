@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from programs.models import Condition, PaymentType
 from tests.i18n_catalog import (
     MO_FILE,
     project_python_messages,
@@ -156,3 +157,17 @@ def test_the_committed_catalog_is_compiled_from_the_po_file():
 def test_django_serves_the_project_catalog_in_spanish():
     with translation.override("es"):
         assert translation.gettext("Find a program") == "Buscar un programa"
+
+
+@pytest.mark.django_db
+def test_a_lookup_value_shows_its_spanish_name_on_spanish_pages_and_falls_back_to_english():
+    depression = Condition.objects.get(slug="depression")
+    depression.name_es = "Depresión"
+    depression.save()
+    medicaid = PaymentType.objects.get(slug="medicaid")
+    medicaid.name_es = ""
+    medicaid.save()
+    assert str(depression) == depression.name
+    with translation.override("es"):
+        assert str(depression) == "Depresión"
+        assert str(medicaid) == medicaid.name

@@ -178,11 +178,11 @@ def _relation(program_model, path: str):
     return bool(on_facility), name, model._meta.get_field(name)
 
 
-# Both unions below read a lookup row as the same five columns and let the database sort them
+# Both unions below read a lookup row as the same columns and let the database sort them
 # by sort order, kind and name (a column a model lacks reads as a constant), which covers
 # every lookup's own Meta.ordering.
 LOOKUP_ORDERINGS = (["name"], ["kind", "name"], ["sort_order", "name"])
-_LOOKUP_COLUMNS = ("id", "slug", "name", "kind", "sort_order")
+_LOOKUP_COLUMNS = ("id", "slug", "name", "name_es", "kind", "sort_order")
 _ABSENT = {"kind": "''", "sort_order": "0"}
 
 
@@ -210,7 +210,7 @@ def check_lookup_orderings(app_configs=None, **kwargs) -> list:
 
 
 def _lookup_columns(model, quote, alias: str) -> str:
-    """The five lookup columns of ``model``'s table (named ``alias``), for a union branch."""
+    """The lookup columns of ``model``'s table (named ``alias``), for a union branch."""
     present = {field.column for field in model._meta.concrete_fields}
     return ", ".join(
         f"{alias}.{quote(column)}" if column in present else _ABSENT[column]
@@ -225,7 +225,7 @@ def _lookup_order(first: int) -> str:
 
 
 def _lookup(model, using: str, values):
-    """A lookup row from the five columns the unions read (only those the model has)."""
+    """A lookup row from the columns the unions read (only those the model has)."""
     present = {field.attname for field in model._meta.concrete_fields}
     names = [column for column in _LOOKUP_COLUMNS if column in present]
     row = dict(zip(_LOOKUP_COLUMNS, values, strict=True))
@@ -233,7 +233,7 @@ def _lookup(model, using: str, values):
 
 
 def _select(index: int, field, owner_ids, quote) -> str:
-    """One branch of the union: (list index, owner id, the five lookup columns)."""
+    """One branch of the union: (list index, owner id, the lookup columns)."""
     through = field.remote_field.through._meta
     lookup = field.related_model._meta
     owner_column = through.get_field(field.m2m_field_name()).column

@@ -5,6 +5,7 @@ Each row has a stable ``slug`` used in URLs (filters), imports and fixtures.
 """
 
 from django.db import models
+from django.utils import translation
 
 from .choices import ModalityKind
 
@@ -17,6 +18,13 @@ class LookupQuerySet(models.QuerySet):
 class Lookup(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120, unique=True)
+    # The name on Spanish pages (/es/); empty shows the English name there.
+    name_es = models.CharField(
+        "Spanish name",
+        max_length=120,
+        blank=True,
+        help_text="Shown on the Spanish pages. Leave empty to show the English name there.",
+    )
 
     objects = LookupQuerySet.as_manager()
 
@@ -25,6 +33,14 @@ class Lookup(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language: the Spanish name on Spanish pages when a curator
+        gave one, otherwise the English name."""
+        if self.name_es and translation.get_language() == "es":
+            return self.name_es
         return self.name
 
     def natural_key(self):
