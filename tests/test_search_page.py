@@ -353,3 +353,27 @@ def test_favicon_is_linked_and_answers_at_its_usual_address(client):
     assert response["Location"] == icon
     assert icon == "/static/favicon.svg"
     assert finders.find("favicon.svg"), "the icon is not among the static files"
+
+
+# --- A place we could not find: what the family may have meant (issue 18) ------------------
+
+
+def test_misspelt_city_offers_did_you_mean_as_a_link(client):
+    make_program(name="Evening")
+    response = search(client, "near=Charlotesville%2C+VA&radius=50&evening=1", status=400)
+    assert "Did you mean Charlottesville, VA" in " ".join(response.context["form"].errors["near"])
+    html = response.content.decode()
+    link = re.search(r'Did you mean <a href="([^"]+)">Charlottesville, VA</a>', html)
+    assert link, "no link to the place the family meant"
+    fixed = parse_qs(urlsplit(link.group(1).replace("&amp;", "&")).query)
+    assert fixed == {"near": ["Charlottesville, VA"], "radius": ["50"], "evening": ["1"]}
+    followed = search(client, urlsplit(link.group(1).replace("&amp;", "&")).query)
+    assert followed.context["place"].label == "Charlottesville, VA"
+    assert followed.context["page"].paginator.count == 1
+
+
+def test_city_without_state_lists_the_states_that_have_it(client):
+    html = search(client, "near=Charlottesville", status=400).content.decode()
+    assert "Which state? There is a place of that name in IN, VA." in html
+    assert re.search(r'<a href="\?near=Charlottesville%2C\+VA">Charlottesville, VA</a>', html)
+    assert re.search(r'<a href="\?near=Charlottesville%2C\+IN">Charlottesville, IN</a>', html)

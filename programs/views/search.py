@@ -8,7 +8,7 @@ A page number past the end shows the last page; one that is not a number shows t
 
 from django.shortcuts import render
 
-from programs import fit
+from programs import fit, geo
 from programs.filters import DEFAULT_RADIUS, SORT_CHOICES, ProgramFilter
 from programs.models import Program
 from programs.pagecache import cached_page
@@ -63,6 +63,8 @@ def program_list(request):
             if name not in ("must", "page")
         ],
     }
+    if "near" in programs.form.errors:
+        context["place_suggestions"] = geo.suggest(request.GET.get("near", ""))
     if not has_errors and not page.object_list:
         context["relaxations"] = programs.relaxations()
     return render(request, "programs/list.html", context, status=400 if has_errors else 200)
