@@ -10,6 +10,7 @@ urlpatterns = [
     path("programs/export.csv", export.export_csv, name="export_csv"),
     path("programs/<slug:slug>/", detail.program_detail, name="detail"),
     path("compare/", compare.compare, name="compare"),
+    path("compare/call-sheet/", compare.call_sheet, name="call_sheet"),
     path("favicon.ico", assets.favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("api/openapi.json", openapi.openapi_json, name="api_openapi"),
