@@ -85,7 +85,7 @@ def _programs_to_add(selection, typed: str) -> list:
 
 
 # A call sheet is printed: three programs fit on two portrait pages with this many questions each.
-CALL_SHEET_QUESTIONS = 8
+CALL_SHEET_QUESTIONS = 5
 
 
 # Not kept by the page cache: it prints today's date and its own full address.
