@@ -39,6 +39,8 @@ class Selection:
     # A corrected comparison to offer when the request has a problem (a URL, or "").
     fixed_url: str = ""
     fixed_label: str = ""
+    # What the add form found for a typed name (an Adding), when it did not find exactly one.
+    adding: "Adding | None" = None
 
     def url(self, slugs: list[str] | None = None, **overrides) -> str:
         """This comparison's address, with other slugs or settings."""
@@ -61,7 +63,8 @@ class Selection:
         return self.url(only_differences=False)
 
 
-def _clean_slug(value: str) -> str:
+def clean_slug(value: str) -> str:
+    """A program's short name from itself or from a pasted address of its page."""
     value = value.strip()
     match = PROGRAM_URL_RE.search(value)
     return match.group(1) if match else value
@@ -69,7 +72,7 @@ def _clean_slug(value: str) -> str:
 
 def read_selection(query) -> Selection:
     """Read ``p`` (repeated), ``near`` and ``diff`` from a QueryDict and check the slugs."""
-    slugs = [_clean_slug(value) for value in query.getlist("p") if value.strip()]
+    slugs = [clean_slug(value) for value in query.getlist("p") if value.strip()]
     selection = Selection(
         slugs=slugs,
         near=query.get("near", "").strip()[:100],
@@ -101,6 +104,19 @@ def read_selection(query) -> Selection:
         selection.fixed_url = selection.url(slugs[:MAX_PROGRAMS])
         selection.fixed_label = f"Compare the first {MAX_PROGRAMS}"
     return selection
+
+
+@dataclass
+class Adding:
+    """The add form's typed text and the programs it matches, each with the comparison's
+    address with it added."""
+
+    typed: str
+    choices: list[tuple]  # (program, url)
+
+
+def adding(selection: Selection, typed: str, matches) -> Adding:
+    return Adding(typed, [(p, selection.url([*selection.slugs, p.slug])) for p in matches])
 
 
 def order_found(selection: Selection, programs) -> list:

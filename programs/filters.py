@@ -85,12 +85,25 @@ class PlaceField(forms.CharField):
             return None
         place = geo.resolve(value)
         if place is None:
-            raise ValidationError(
-                "We could not find that place. Enter a 5-digit US ZIP code (like 22903) "
-                'or a city and state (like "Charlottesville, VA").',
-                code="unknown_place",
-            )
+            raise ValidationError(_unknown_place_message(value), code="unknown_place")
         return place
+
+
+def _unknown_place_message(value: str) -> str:
+    """What to say about a place we could not find; the results page links each suggestion."""
+    suggestions = geo.suggest(value)
+    labels = [place.label for place in suggestions.places]
+    if labels and suggestions.needs_state:
+        states = ", ".join(place.state for place in suggestions.places)
+        return (
+            f'Which state? There is a place of that name in {states}. Add it, like "{labels[0]}".'
+        )
+    if labels:
+        return f"We could not find that place. Did you mean {' or '.join(labels)}?"
+    return (
+        "We could not find that place. Enter a 5-digit US ZIP code (like 22903) "
+        'or a city and state (like "Charlottesville, VA").'
+    )
 
 
 class PlaceFilter(django_filters.CharFilter):

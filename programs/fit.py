@@ -540,3 +540,10 @@ def unknown_questions(program, chosen: list[Chosen]) -> list[str]:
     return list(
         dict.fromkeys(c.question for c in chosen if getattr(program, c.alias, None) is None)
     )
+
+
+def questions_to_ask(program, chosen: list[Chosen], conditions=()) -> list[str]:
+    """Every question for what this program's listing does not say: about the family's chosen
+    criteria first, then the rest in page order (``facts.intake_questions``)."""
+    first = unknown_questions(program, chosen)
+    return first + [q for q in facts.intake_questions(program, conditions) if q not in first]

@@ -8,6 +8,7 @@ someone searches in that state: about 10 ms and a few hundred kilobytes per stat
 package's 42,000 rows as Python objects instead cost about 40 MB in every web worker.
 """
 
+import difflib
 import functools
 import math
 import re
@@ -97,13 +98,56 @@ def lookup_zip(zip_code: str) -> Place | None:
     return _zip_place(match.group(1))
 
 
+def _state_code(state: str) -> str | None:
+    """The two-letter code of a state given as a code or a full name; None when not a state."""
+    state = state.strip().rstrip(".").strip()
+    return state.upper() if state.upper() in _STATE_CODES else _STATE_BY_NAME.get(state.lower())
+
+
 def lookup_city(city: str, state: str) -> Place | None:
     """The centroid of a city's ZIP codes; the state is a two-letter code or a full name."""
-    state = state.strip().rstrip(".").strip()
-    code = state.upper() if state.upper() in _STATE_CODES else _STATE_BY_NAME.get(state.lower())
+    code = _state_code(state)
     if not code:
         return None
     return _cities(code).get(_normalise_city(city))
+
+
+def _split_city_state(text: str) -> tuple[str, str | None]:
+    """ "Charlotesville, VA" -> ("Charlotesville", "VA"); a text without a state -> (text, None)."""
+    if "," in text:
+        city, _, state = text.rpartition(",")
+        return city.strip(), _state_code(state)
+    words = text.split()
+    for size in (1, 2, 3):
+        if len(words) > size and (code := _state_code(" ".join(words[-size:]))):
+            return " ".join(words[:-size]), code
+    return text, None
+
+
+def _same_name_in_states(city: str) -> list[Place]:
+    """The places named ``city`` in every state that has one, by state."""
+    points: dict[str, list[tuple[float, float]]] = {}
+    names: dict[str, str] = {}
+    # The package spells cities in title case and "Saint" in full ("Saint Louis").
+    name = re.sub(r"^(st\.?|saint)\s", "saint ", city.strip().lower())
+    for row in zipcodes.filter_by(city=" ".join(word.capitalize() for word in name.split())):
+        if not row.get("active", True):
+            continue
+        try:
+            lat, lon = float(row["lat"]), float(row["long"])
+        except (TypeError, ValueError):
+            continue
+        points.setdefault(row["state"], []).append((lat, lon))
+        names.setdefault(row["state"], row["city"])
+    return [
+        Place(
+            f"{names[state]}, {state}",
+            sum(p[0] for p in found) / len(found),
+            sum(p[1] for p in found) / len(found),
+            state,
+        )
+        for state, found in sorted(points.items())
+    ]
 
 
 def resolve(text: str) -> Place | None:
@@ -125,6 +169,32 @@ def resolve(text: str) -> Place | None:
             if place:
                 return place
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestions:
+    """Places a person may have meant; ``needs_state`` when they named a city but no state."""
+
+    places: list[Place]
+    needs_state: bool = False
+
+
+def suggest(text: str) -> Suggestions:
+    """Places a person may have meant when ``resolve(text)`` found none: for a city and state,
+    the state's cities spelt most like it ("Charlotesville, VA" -> Charlottesville, VA); for a
+    city without a state, that city in each state that has one. No places when nothing is
+    close."""
+    text = re.sub(r"\s+", " ", (text or "").strip())
+    if not text or len(text) > 100 or text[:1].isdigit():
+        return Suggestions([])
+    city, state = _split_city_state(text)
+    if not city:
+        return Suggestions([])
+    if state is None:
+        return Suggestions(_same_name_in_states(city), needs_state=True)
+    cities = _cities(state)
+    close = difflib.get_close_matches(_normalise_city(city), list(cities), n=3, cutoff=0.8)
+    return Suggestions([cities[key] for key in close])
 
 
 def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

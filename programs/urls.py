@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs.views import api, compare, detail, export, health, openapi, search
+from programs.views import api, assets, compare, detail, export, health, openapi, search
 
 app_name = "programs"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("programs/export.csv", export.export_csv, name="export_csv"),
     path("programs/<slug:slug>/", detail.program_detail, name="detail"),
     path("compare/", compare.compare, name="compare"),
+    path("compare/call-sheet/", compare.call_sheet, name="call_sheet"),
+    path("favicon.ico", assets.favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("api/openapi.json", openapi.openapi_json, name="api_openapi"),
     path("api/programs/", api.program_list, name="api_list"),

@@ -335,3 +335,41 @@ def test_compare_query_count_does_not_grow_with_programs_or_their_facts(
         response = client.get(compare_url(*(p.slug for p in four), near="22903"))
         assert response.status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+# --- Adding a program by its name, without JavaScript (issue 18) ---------------------------
+
+
+def test_typing_a_programs_name_adds_it_when_only_one_matches(client):
+    evening(facility=make_facility(name="Region Ten Community Services Board"))
+    daytime(facility=make_facility(name="Blue Ridge Recovery"))
+    response = client.get(COMPARE, {"p": "evening", "add": "blue ridge", "near": "22903"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{COMPARE}?p=evening&p=daytime&near=22903"
+    # A pasted page address, or the short name itself, adds its program too.
+    pasted = client.get(COMPARE, {"p": "evening", "add": "http://testserver/programs/daytime/"})
+    assert pasted["Location"] == f"{COMPARE}?p=evening&p=daytime"
+
+
+def test_a_name_matching_several_programs_lists_them_to_choose_from(client):
+    evening()
+    make_program(slug="oak-evening", name="Oak Evening IOP", facility=make_facility(name="Oak"))
+    make_program(slug="pine-evening", name="Pine Evening IOP", facility=make_facility(name="Pine"))
+    response = client.get(COMPARE, {"p": "evening", "add": "evening"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2 programs match “evening”. Choose one to add:" in html
+    assert f'<a href="{COMPARE}?p=evening&amp;p=oak-evening">Oak Evening IOP</a>' in html
+    assert f'<a href="{COMPARE}?p=evening&amp;p=pine-evening">Pine Evening IOP</a>' in html
+    # The program already compared is not offered again.
+    assert html.count(">Evening IOP</a>") == 1
+
+
+def test_a_name_matching_no_program_says_so_and_keeps_the_comparison(client):
+    evening()
+    daytime()
+    response = client.get(COMPARE, {"p": ["evening", "daytime"], "add": "Atlantis"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No program matches “Atlantis”." in html
+    assert len(response.context["columns"]) == 2

@@ -107,3 +107,32 @@ def test_bounding_box_near_pole_or_date_line_spans_all_longitudes():
     )
     near_date_line = geo.bounding_box(52.0, 179.9, 25)
     assert (near_date_line.min_lon, near_date_line.max_lon) == (-180.0, 180.0)
+
+
+# --- Suggestions for a place we could not find (issue 18) ----------------------------------
+
+
+def test_misspelt_city_suggests_the_city_of_that_state_spelt_most_like_it():
+    assert geo.resolve("Charlotesville, VA") is None
+    suggestions = geo.suggest("Charlotesville, VA")
+    assert not suggestions.needs_state
+    assert suggestions.places[0] == geo.resolve("Charlottesville, VA")
+    assert all(place.state == "VA" for place in suggestions.places)
+
+
+def test_city_without_state_lists_each_state_that_has_it():
+    assert geo.resolve("Charlottesville") is None
+    suggestions = geo.suggest("charlottesville")
+    assert suggestions.needs_state
+    assert [place.label for place in suggestions.places] == [
+        "Charlottesville, IN",
+        "Charlottesville, VA",
+    ]
+    # The same centre as the city found with its state.
+    assert suggestions.places[1] == geo.resolve("Charlottesville, VA")
+    assert [p.state for p in geo.suggest("St. Louis").places] == ["MI", "MO", "OK"]
+
+
+@pytest.mark.parametrize("text", ["Xyzzy, VA", "Qqqqqq", "", "22903", "x" * 101, ", VA"])
+def test_nothing_is_suggested_when_nothing_is_close(text):
+    assert geo.suggest(text).places == []

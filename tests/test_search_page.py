@@ -6,6 +6,7 @@ from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.http import QueryDict
 
 from programs.filters import ProgramFilter
@@ -324,3 +325,55 @@ def test_form_carries_the_chosen_sort_and_facility_when_filters_change(client):
     html = search(client, "facility=oak-house&sort=hours").content.decode()
     assert '<input type="hidden" name="sort" value="hours">' in html
     assert re.search(r'<input type="hidden" name="facility" value="oak-house"[^>]*>', html)
+
+
+# --- Folding the form on a phone, the favicon (issue 18) ----------------------------------
+
+
+def test_results_page_folds_the_search_into_a_summary_line(client):
+    make_program(name="Evening", sessions=EVENING_MON_WED_THU)
+    html = search(client, "near=22903&radius=50&evening=1&payment=medicaid&q=trauma").content
+    summary = re.search(rb'<summary class="search-fold__summary">(.*?)</summary>', html, re.S)
+    assert summary, "no folded search"
+    text = re.sub(rb"<[^>]+>", b"", summary.group(1)).decode()
+    assert text.startswith("22903 · 50 miles · \u201ctrauma\u201d · 2 filters")
+    assert "Change" in text
+
+
+def test_first_visit_and_a_search_to_fix_keep_the_form_open(client):
+    assert b"search-fold" not in search(client, "").content
+    assert b"search-fold" not in search(client, "near=00000", status=400).content
+
+
+def test_favicon_is_linked_and_answers_at_its_usual_address(client):
+    html = search(client, "").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', html).group(1)
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == icon
+    assert icon == "/static/favicon.svg"
+    assert finders.find("favicon.svg"), "the icon is not among the static files"
+
+
+# --- A place we could not find: what the family may have meant (issue 18) ------------------
+
+
+def test_misspelt_city_offers_did_you_mean_as_a_link(client):
+    make_program(name="Evening")
+    response = search(client, "near=Charlotesville%2C+VA&radius=50&evening=1", status=400)
+    assert "Did you mean Charlottesville, VA" in " ".join(response.context["form"].errors["near"])
+    html = response.content.decode()
+    link = re.search(r'Did you mean <a href="([^"]+)">Charlottesville, VA</a>', html)
+    assert link, "no link to the place the family meant"
+    fixed = parse_qs(urlsplit(link.group(1).replace("&amp;", "&")).query)
+    assert fixed == {"near": ["Charlottesville, VA"], "radius": ["50"], "evening": ["1"]}
+    followed = search(client, urlsplit(link.group(1).replace("&amp;", "&")).query)
+    assert followed.context["place"].label == "Charlottesville, VA"
+    assert followed.context["page"].paginator.count == 1
+
+
+def test_city_without_state_lists_the_states_that_have_it(client):
+    html = search(client, "near=Charlottesville", status=400).content.decode()
+    assert "Which state? There is a place of that name in IN, VA." in html
+    assert re.search(r'<a href="\?near=Charlottesville%2C\+VA">Charlottesville, VA</a>', html)
+    assert re.search(r'<a href="\?near=Charlottesville%2C\+IN">Charlottesville, IN</a>', html)

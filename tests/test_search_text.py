@@ -55,3 +55,14 @@ def test_full_text_search_stems_words_and_ranks_name_matches_first(client):
     assert names(response) == ["Family Recovery IOP", "Aardvark IOP"]
     ranks = [p.rank for p in response.context["page"].object_list]
     assert ranks[0] > ranks[1] > 0
+
+
+def test_name_search_matches_numbers_written_as_words_or_digits(client):
+    make_program(name="Adult IOP", facility=make_facility(name="Region Ten Community Services"))
+    make_program(name="Step 1 Recovery", facility=make_facility(name="Oak House"))
+    make_program(name="Tenfold Wellness", facility=make_facility(name="Pine House"))
+    assert names(search(client, "q=Region+10")) == ["Adult IOP"]
+    assert names(search(client, "q=region+ten")) == ["Adult IOP"]
+    assert names(search(client, "q=step+one")) == ["Step 1 Recovery"]
+    # A number's word is matched whole, not as a prefix: "10" does not find "Tenfold".
+    assert "Tenfold Wellness" not in names(search(client, "q=10"))

@@ -206,5 +206,13 @@ class Facility(VersionedListing):
         return lines
 
     @property
+    def phone_numbers(self) -> list[tuple[str, str]]:
+        """The numbers to call, labelled: the main one, then intake when it is another one."""
+        numbers = [("Main phone", self.phone)]
+        if self.intake_phone != self.phone:
+            numbers.append(("Intake phone", self.intake_phone))
+        return [(label, number) for label, number in numbers if number]
+
+    @property
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None

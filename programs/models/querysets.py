@@ -8,6 +8,30 @@ import math
 
 from django.db import models
 
+# Names spell numbers either way ("Region Ten", "Step 1 Recovery"); a search finds both.
+_UNITS = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+]  # fmt: skip
+_TENS = ["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred"]
+_NUMBERS = {word: str(n) for n, word in enumerate(_UNITS)} | {
+    word: str(n) for n, word in zip(range(30, 101, 10), _TENS, strict=True)
+}
+_OTHER_FORM = _NUMBERS | {digits: word for word, digits in _NUMBERS.items()}
+
+
+def _pg_term(word: str) -> str:
+    """One search word as a PostgreSQL tsquery term: a prefix, or a number's either form."""
+    other = _OTHER_FORM.get(word.lower())
+    return f"({word}:* | {other})" if other else f"{word}:*"
+
+
+def _fts_term(word: str) -> str:
+    """One search word as an SQLite FTS5 term: a prefix, or a number's either form."""
+    other = _OTHER_FORM.get(word.lower())
+    return f'("{word}"* OR "{other}")' if other else f'"{word}"*'
+
 
 class MilesFrom(models.Func):
     """Great-circle (haversine) distance in miles from a fixed point to the point given by two
@@ -111,7 +135,8 @@ class ProgramQuerySet(models.QuerySet):
         """Programs matching free text in program or facility name, city or description.
 
         Every word is required and read as a prefix ("counsel" finds "counseling",
-        "Charlottes" finds "Charlottesville"), with English stemming ("families" finds
+        "Charlottes" finds "Charlottesville"), a number matches its word and the other way
+        round ("Region 10" finds "Region Ten"), with English stemming ("families" finds
         "family"); each program gets ``rank``, higher for a better match, names weighing most.
         PostgreSQL matches the stored, GIN-indexed ``search_document`` (migration 0004) and
         ranks with ts_rank; SQLite matches its FTS5 index (``ProgramText``, migration 0008)
@@ -131,14 +156,14 @@ class ProgramQuerySet(models.QuerySet):
             from django.contrib.postgres.search import SearchQuery, SearchRank
 
             query = SearchQuery(
-                " & ".join(f"{word}:*" for word in words), search_type="raw", config="english"
+                " & ".join(_pg_term(word) for word in words), search_type="raw", config="english"
             )
             # Weights: program name and facility name (A), city (B), description (C).
             return self.filter(search_document=query).annotate(
                 rank=SearchRank(F("search_document"), query)
             )
         # bm25 is lower for a better match; its weights follow the PostgreSQL ones.
-        query = " AND ".join(f'"{word}"*' for word in words)
+        query = " AND ".join(_fts_term(word) for word in words)
         return (
             self.filter(text_index__isnull=False)
             .filter(

@@ -1,12 +1,17 @@
-"""The side-by-side comparison of two to four programs (``/compare/?p=<slug>&p=<slug>``)."""
+"""The side-by-side comparison of two to four programs (``/compare/?p=<slug>&p=<slug>``), and
+the call sheet a family prints for them (``/compare/call-sheet/?p=<slug>...``)."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from programs import fit
 from programs.compare import (
     MAX_PROGRAMS,
     MIN_PROGRAMS,
+    SLUG_RE,
+    adding,
     build_rows,
+    clean_slug,
     count_differences,
     distances_from,
     order_found,
@@ -17,10 +22,20 @@ from programs.models import Condition, Program
 from programs.models.loading import DETAIL, load_related
 from programs.pagecache import cached_page
 
+# Programs offered when the name typed in "Add a program" matches several.
+ADD_MATCHES = 10
+
 
 @cached_page
 def compare(request):
     selection = read_selection(request.GET)
+    typed = request.GET.get("add", "").strip()[:200]
+    if typed and not selection.problem:
+        matches = _programs_to_add(selection, typed)
+        if len(matches) == 1:
+            return redirect(selection.url([*selection.slugs, matches[0].slug]))
+        # Several matches, or none: the page lists them (or says so) under the add form.
+        selection.adding = adding(selection, typed, matches)
     programs = []
     if selection.slugs:
         found = (
@@ -59,3 +74,54 @@ def compare(request):
             ],
         )
     return render(request, "programs/compare.html", context, status=selection.status)
+
+
+def _programs_to_add(selection, typed: str) -> list:
+    """The published programs the add form's text names: a pasted page address or short name
+    finds its program, other words search names, facilities and cities (best match first)."""
+    published = Program.objects.published().exclude(slug__in=selection.slugs)
+    slug = clean_slug(typed)
+    exact = list(published.filter(slug=slug)) if SLUG_RE.match(slug) else []
+    if exact:
+        return exact
+    found = published.search(typed).select_related("facility").order_by("-rank", "name", "pk")
+    return list(found[:ADD_MATCHES])
+
+
+# A call sheet is printed: three programs fit on two portrait pages with this many questions each.
+CALL_SHEET_QUESTIONS = 5
+
+
+# Not kept by the page cache: it prints today's date and its own full address.
+def call_sheet(request):
+    """A print-ready page for the family's chosen programs (one to four): each program's
+    numbers and address, what the listing says about what they asked, and the questions to ask
+    about what it does not say, with room to write the answers."""
+    selection = read_selection(request.GET)
+    programs = []
+    if selection.slugs:
+        found = Program.objects.published().with_detail_data().filter(slug__in=selection.slugs)
+        programs = order_found(selection, found)
+    if not programs and not selection.problem:
+        selection.problem = "Choose at least one program for the call sheet."
+        selection.status = 400
+    link = search_link({"search": selection.search})
+    criteria = link.criteria if link else []
+    conditions = list(Condition.objects.all())
+    if not selection.problem:
+        fit.answer(programs, criteria)
+        for program in programs:
+            questions = fit.questions_to_ask(program, criteria, conditions)
+            program.sheet_questions = questions[:CALL_SHEET_QUESTIONS]
+            program.sheet_more_questions = len(questions) - len(program.sheet_questions)
+    context = {
+        "selection": selection,
+        "programs": programs,
+        "criteria": criteria,
+        "search_link": link,
+        "has_demo": any(program.is_demo for program in programs),
+        "printed_on": timezone.localdate(),
+        "page_url": request.build_absolute_uri(),
+        "compare_url": selection.url() if len(programs) > 1 else "",
+    }
+    return render(request, "programs/call_sheet.html", context, status=selection.status)

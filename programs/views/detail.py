@@ -1,8 +1,10 @@
 """A program's own page."""
 
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 
 from programs import facts, fit
+from programs.compare import distances_from
 from programs.filters import search_link
 from programs.jsonld import as_script_data, facility_json_ld
 from programs.models import Condition, Program
@@ -19,16 +21,21 @@ def program_detail(request, slug):
     link = search_link(request.GET)
     criteria = link.criteria if link else []
     fit.answer([program], criteria)
-    asked_first = fit.unknown_questions(program, criteria)
-    questions = facts.intake_questions(program, conditions)
+    near = QueryDict(link.query).get("near", "") if link else ""
+    located = distances_from(near, [program]) if near else None
     context = {
         "program": program,
         "facility": program.facility,
         "sections": facts.page_sections(program),
         "conditions": program.condition_table(conditions),
-        "questions": asked_first + [q for q in questions if q not in asked_first],
+        "questions": fit.questions_to_ask(program, criteria, conditions),
         "search_link": link,
         "search_query": link.query if link else "",
+        "distance": (
+            {"place": located[0], "miles": located[1][program.pk]}
+            if located and located[1][program.pk] is not None
+            else None
+        ),
     }
     # Fictional listings are not offered to search engines as if they were real clinics.
     if not program.is_demo:

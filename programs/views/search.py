@@ -8,8 +8,8 @@ A page number past the end shows the last page; one that is not a number shows t
 
 from django.shortcuts import render
 
-from programs import fit
-from programs.filters import SORT_CHOICES, ProgramFilter
+from programs import fit, geo
+from programs.filters import DEFAULT_RADIUS, SORT_CHOICES, ProgramFilter
 from programs.models import Program
 from programs.models.loading import FIT, load_related
 from programs.pagecache import cached_page
@@ -36,6 +36,7 @@ def program_list(request):
     fit.prepare(page.object_list, criteria, programs.fit_counts(), page.start_index())
     sort_labels = dict(SORT_CHOICES)
     chips = programs.active_filters()
+    panel_filter_count = sum(chip.name not in ("near", "q") for chip in chips)
     context = {
         "filter": programs,
         "form": programs.form,
@@ -43,8 +44,10 @@ def program_list(request):
         "place": programs.place,
         "chips": chips,
         # Place and words sit above the panel; the panel's summary counts the rest.
-        "panel_filter_count": sum(chip.name not in ("near", "q") for chip in chips),
+        "panel_filter_count": panel_filter_count,
+        "search_fold": [] if has_errors else fold_summary(request.GET, panel_filter_count),
         "sort": programs.sort_key,
+        "sort_label": sort_labels.get(programs.sort_key, ""),
         "sorts": [(key, sort_labels[key]) for key in programs.sort_options],
         "has_errors": has_errors,
         "shows_demo": any(program.is_demo for program in page.object_list),
@@ -64,6 +67,25 @@ def program_list(request):
             if name not in ("must", "page")
         ],
     }
+    if "near" in programs.form.errors:
+        context["place_suggestions"] = geo.suggest(request.GET.get("near", ""))
     if not has_errors and not page.object_list:
         context["relaxations"] = programs.relaxations()
     return render(request, "programs/list.html", context, status=400 if has_errors else 200)
+
+
+def fold_summary(query, filter_count: int) -> list[str]:
+    """The parts of the one-line summary a results page's search form folds into on a phone
+    ("22903 · 25 miles · 3 filters"), or [] when nothing has been searched for yet, so the form
+    stays open for a first search."""
+    near, words = query.get("near", "").strip(), query.get("q", "").strip()
+    if not (near or words or filter_count):
+        return []
+    parts = [near[:40] or "Anywhere"]
+    if near:
+        parts.append(f"{query.get('radius') or DEFAULT_RADIUS} miles")
+    if words:
+        parts.append(f"\u201c{words[:30]}\u201d")
+    if filter_count:
+        parts.append(f"{filter_count} filter{'s' if filter_count != 1 else ''}")
+    return parts

@@ -1,12 +1,11 @@
-// Search page: on a wide screen, show the filter panel open. Without this script the panel
-// is a <details> element that opens with a click, so the page works the same without it.
+// Search page: on a wide screen, show the search form and its filter panel open. Without this
+// script both are <details> elements that open with a tap, so the page works the same without it.
 (function () {
   "use strict";
-  var panel = document.querySelector("details[data-open-wide]");
-  if (!panel || !window.matchMedia) {
+  if (!window.matchMedia || !window.matchMedia("(min-width: 56rem)").matches) {
     return;
   }
-  if (window.matchMedia("(min-width: 56rem)").matches) {
-    panel.open = true;
-  }
+  document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
+    details.open = true;
+  });
 })();

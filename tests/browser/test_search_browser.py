@@ -91,6 +91,8 @@ def test_filter_panel_is_folded_on_a_phone_and_opens_with_a_tap(phone_page, prog
     evening = page.get_by_label("Evening sessions (start 4 pm or later)")
     expect(evening).to_be_hidden()
 
+    # The search has run, so the form is folded into its summary line; "Change" opens it.
+    page.locator("summary", has_text="Change").click()
     page.locator("summary", has_text="Filters").click()
     expect(evening).to_be_visible()
     evening.check()
@@ -98,6 +100,9 @@ def test_filter_panel_is_folded_on_a_phone_and_opens_with_a_tap(phone_page, prog
 
     expect(page.get_by_role("heading", name="2 programs to consider")).to_be_visible()
     assert result_titles(page) == ["Evening IOP", "Private Evening IOP"]
+    change = page.locator("summary", has_text="Change")
+    expect(change).to_contain_text("22903 · 25 miles · 1 filter")
+    change.click()
     expect(page.locator("summary", has_text="Filters")).to_contain_text("(1 on)")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page is {width} px wide on a 360-px screen"
@@ -109,12 +114,14 @@ def test_search_and_filters_work_without_javascript(browser, live_server, progra
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     try:
         page.goto("/programs/?near=22903")
+        page.locator("summary", has_text="Change").click()
         page.locator("summary", has_text="Filters").click()
         page.get_by_label("Payment").select_option("private-insurance")
         page.get_by_role("button", name="Show programs").click()
         expect(page.get_by_role("heading", name="1 program to consider")).to_be_visible()
         assert result_titles(page) == ["Private Evening IOP"]
-        # The must-have form is a plain GET form too, folded under a summary.
+        # The must-have form is a plain GET form too, folded under two summaries.
+        page.locator("summary", has_text="Order:").click()
         page.locator("summary", has_text="Choose must-haves").click()
         page.get_by_label("Accepts Private insurance").check()
         page.get_by_role("button", name="Update the list").click()
