@@ -358,6 +358,36 @@ def test_services_cost_the_same_queries_whatever_the_page_size(client, settings)
         assert counts[path, 1] == counts[path, 12] <= 8, counts
 
 
+@pytest.mark.parametrize(
+    ("path", "most"),
+    [
+        ("/hsds/services?per_page=50", 7),
+        ("/hsds/services?per_page=50&search=recovery", 7),
+        ("/hsds/service_at_locations?per_page=50&postcode=22903&proximity=40000", 7),
+        ("/hsds/service_at_locations?per_page=50&postcode=22903", 7),
+        ("/hsds/organizations?per_page=50", 6),
+        ("/hsds/taxonomy_terms?per_page=50", 12),
+    ],
+)
+def test_each_endpoint_page_reads_a_fixed_number_of_queries(
+    client, settings, django_assert_max_num_queries, path, most
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    for n in range(6):
+        make_program(
+            name=f"Recovery program {n}",
+            sessions=((n % 7, "09:00", "12:00"),),
+            staff={"lcsw": "on_site"},
+            conditions={"ptsd": "on_site"},
+            modalities=("cbt",),
+            facility=make_facility(zip_code="22903", payment=("medicaid",), languages=("spanish",)),
+        )
+
+    with django_assert_max_num_queries(most):
+        body = get_json(client, path)
+    assert body["size"] > 0
+
+
 def test_answers_are_cacheable_and_cookie_free(client, django_assert_max_num_queries):
     make_program()
     first = client.get("/hsds/services")

@@ -41,18 +41,21 @@ def _ids(facility):
 
 
 def attribute(owner_id, link_entity: str, term: taxonomy.Term, value=None) -> dict:
-    """One attribute tagging ``owner_id`` (a service, organization...) with ``term``."""
-    return _present(
-        {
-            "id": derived_id(None, "attribute", owner_id, term.id),
-            "link_id": owner_id,
-            "link_type": term.taxonomy.code,
-            "link_entity": link_entity,
-            "taxonomy_term_id": term.id,
-            "value": value,
-            "taxonomy_term": taxonomy.term_data(term),
-        }
-    )
+    """One attribute tagging ``owner_id`` (a service, organization...) with ``term``.
+
+    Built as it is sent (no ``_present()`` pass): a page of 50 services has about 1,300."""
+    term_id = term.id
+    data = {
+        "id": derived_id(None, "attribute", owner_id, term_id),
+        "link_id": owner_id,
+        "link_type": term.taxonomy.code,
+        "link_entity": link_entity,
+        "taxonomy_term_id": term_id,
+    }
+    if value is not None and value != "":
+        data["value"] = value
+    data["taxonomy_term"] = taxonomy.term_data(term)
+    return data
 
 
 def _lookup_term(tax: taxonomy.Taxonomy, row) -> taxonomy.Term:
