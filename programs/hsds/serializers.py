@@ -11,6 +11,9 @@ organization views prefetch), so they cost no queries. A fact that was not repor
 no key, no attribute, never ``false``. Ids come from the stored ``hsds_id`` (``programs.hsds.ids``).
 """
 
+from django.utils import timezone
+
+from programs.availability import wait_wording
 from programs.models import Source, Weekday
 
 from . import taxonomy
@@ -303,6 +306,10 @@ def service_data(program, *, base_url: str = "", with_organization: bool = False
                 "Serves: " + ", ".join(populations) + "." if populations else None
             ),
             "accreditations": "; ".join(accreditations),
+            # "About 7 days (confirmed Nov 28, 2026)", or "(last confirmed ... - ask)".
+            "wait_time": wait_wording(
+                program.typical_wait_days, program.wait_confirmed_on, timezone.localdate()
+            ),
             "assured_date": (
                 facility.last_verified.isoformat() if facility.last_verified else None
             ),

@@ -88,6 +88,14 @@ PROGRAM_FACTS = (
     ("family_program", "Family program", "Family therapy or a family program."),
     ("aftercare_planning", "Aftercare planning", "Aftercare and discharge planning."),
     ("accepting_new_clients", "Accepting new clients", "Said to be accepting new clients."),
+    (
+        "accepting_confirmed_on",
+        "Accepting answer confirmed on",
+        "The day the accepting-new-clients answer was confirmed (ISO date); an answer older "
+        "than 30 days is only a hint: ask.",
+    ),
+    ("typical_wait_days", "Typical wait in days", "Typical wait for a first appointment."),
+    ("wait_confirmed_on", "Wait confirmed on", "The day the typical wait was confirmed."),
     ("offers_mat", "Medication for addiction treatment", "Offers MAT/MOUD."),
     ("psychiatric_evaluation", "Psychiatric evaluation", "Psychiatric screening and evaluation."),
     ("medication_management", "Medication management", "Psychiatric medication management."),
