@@ -34,6 +34,10 @@ THROUGHPUT_RATIO_TARGET = 0.40
 MEMORY_TARGET_MB = 150
 GROWTH_RATIO_TARGET = 1.5
 RESULTS_PER_PAGE = 20
+HSDS_PER_PAGE = 50
+# HSDS proximity is in meters: 5, 10 and 25 miles.
+HSDS_PROXIMITIES = (8047, 16093, 40234)
+HSDS_MODIFIED_AFTER = ("2020-01-01", "2025-06-30T12:00:00Z", "2026-11-01")
 
 # Single filters a family might add to a place; a request combines one to three of them.
 FILTERS = [
@@ -103,6 +107,9 @@ ROWS = [
     Row("csv_500", "CSV of ~500 programs", target_ms=CSV_P95_TARGET_MS, expensive=True),
     Row("csv_5000", "CSV of ~5,000 programs", target_ms=CSV_5000_TARGET_MS, expensive=True),
     Row("repeated", "Results, a repeated search (page cache)", page_cache=True),
+    # Issue 15: the HSDS API at per_page=50.
+    Row("hsds_services", "HSDS services, per_page=50 (pages / a word / modified_after)"),
+    Row("hsds_locations", "HSDS service_at_locations, per_page=50 (postcode / proximity)"),
 ]
 ROWS_BY_KEY = {row.key: row for row in ROWS}
 
@@ -152,6 +159,7 @@ class Inputs:
         self.zips = list(facilities.order_by("pk").values_list("zip_code", flat=True)[:20000])
         self.cities = sorted(set(facilities.values_list("city", flat=True)[:5000]))
         self.iops = programs.filter(level_of_care="iop").count()
+        self.published = programs.count()
         self.last_page = max(1, math.ceil(self.iops / RESULTS_PER_PAGE))
         self.csv_searches = {
             500: self._sized_searches(programs, 500),
@@ -230,10 +238,33 @@ class Inputs:
                 pages = math.ceil(self.iops / int(size))
                 params = {"page": rng.randint(1, max(1, min(20, pages)))}
             return "/api/programs/?" + urlencode({**params, "page_size": size})
+        if key in ("hsds_services", "hsds_locations"):
+            return self._hsds(key)
         if key in ("csv_500", "csv_5000"):
             query, _rows = rng.choice(self.csv_searches[int(key.removeprefix("csv_"))])
             return "/programs/export.csv?" + query
         raise ValueError(key)
+
+    def _hsds(self, key: str) -> str:
+        """An HSDS page: any page of all services, or the first pages of a narrower list."""
+        rng = self.rng
+        params = {"per_page": HSDS_PER_PAGE}
+        pages = max(1, math.ceil(self.published / HSDS_PER_PAGE))
+        draw = rng.random()
+        if key == "hsds_services":
+            if draw < 0.6:
+                params["page"] = rng.randint(1, pages)
+            elif draw < 0.85:
+                params["search"] = rng.choice(COMMON_WORDS + RARE_WORDS + self.cities)
+            else:
+                # Synthetic listings were all changed when generated: every date matches.
+                params["modified_after"] = rng.choice(HSDS_MODIFIED_AFTER)
+                params["page"] = rng.randint(1, min(20, pages))
+            return "/hsds/services?" + urlencode(params)
+        params["postcode"] = rng.choice(self.zips)
+        if draw < 0.75:
+            params["proximity"] = rng.choice(HSDS_PROXIMITIES)
+        return "/hsds/service_at_locations?" + urlencode(params)
 
     def urls(self, key: str, count: int) -> list[str]:
         """``count`` addresses for a row, as many of them distinct as the row allows."""

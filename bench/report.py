@@ -10,6 +10,7 @@ from pathlib import Path
 import django
 from django.conf import settings
 
+from bench.hsds import export_text
 from bench.load import LOAD_TEST_P99_TARGET_MS, LOAD_TEST_TARGET_RPS
 from bench.measure import (
     GROWTH_RATIO_TARGET,
@@ -163,6 +164,8 @@ def run_text(run: dict) -> list[str]:
         ]
     if run.get("wire"):
         lines += ["", wire_text(run["wire"])]
+    if run.get("hsds_export"):
+        lines += ["", export_text(run["hsds_export"])]
     if run.get("gunicorn"):
         lines += ["", gunicorn_text(run["gunicorn"])]
     return lines

@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from bench import scratch
+from bench.hsds import measure_export
 from bench.load import PRODUCTION_ENV, measure_gunicorn
 from bench.measure import api_queries_by_page_size, measure_pages, wire_size
 from bench.report import load_average, load_warning
@@ -48,6 +49,8 @@ class Plan:
     rows: tuple[str, ...] = ()
     # Keep the generated data when the scratch database already holds ``count`` programs.
     reuse: bool = False
+    # Time manage.py export_hsds too (issue 15).
+    hsds_export: bool = True
 
     def arguments(self) -> list[str]:
         arguments = []
@@ -58,6 +61,8 @@ class Plan:
                 arguments += ["--reuse"] if value else []
             elif name == "rows":
                 arguments += ["--rows", ",".join(value)] if value else []
+            elif name == "hsds_export":
+                arguments += [] if value else ["--no-hsds-export"]
             else:
                 arguments += [f"--{name.replace('_', '-')}", str(value)]
         return arguments
@@ -106,6 +111,9 @@ def measure_database(plan: Plan, log=print) -> dict:
     run["pages"] = [asdict(page) for page in pages]
     run["api_queries_by_page_size"] = api_queries_by_page_size(seed=plan.seed)
     run["wire"] = wire_size()
+    if plan.hsds_export:
+        log("  HSDS export...")
+        run["hsds_export"] = measure_export()
     if plan.gunicorn:
         run["gunicorn"] = measure_gunicorn(
             plan.seconds,

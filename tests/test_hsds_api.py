@@ -1,10 +1,11 @@
 """The HSDS 3.0 API under /hsds/: answers valid against the specification, facts as reported."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -158,6 +159,30 @@ def test_facts_not_reported_are_absent_never_false(client):
         assert name not in facts
     assert "false" not in [value for code, value in facts.items() if code != "is_demo"]
     assert not [a for a in service["attributes"] if a["link_type"] in ("format", "condition")]
+
+
+@time_machine.travel(datetime(2026, 12, 2, 15, 0, tzinfo=UTC), tick=False)
+def test_availability_is_published_with_the_day_it_was_confirmed(client):
+    confirmed, stale = date(2026, 11, 28), date(2026, 9, 1)
+    program = make_program(
+        accepting_new_clients=True,
+        accepting_confirmed_on=stale,
+        typical_wait_days=7,
+        wait_confirmed_on=confirmed,
+    )
+
+    service = get_json(client, f"/hsds/services/{program.hsds_id}")
+
+    assert_valid("service", service)
+    facts = {a["taxonomy_term"]["code"]: a.get("value") for a in service["attributes"]}
+    assert facts["accepting_new_clients"] == "true"
+    assert facts["accepting_confirmed_on"] == "2026-09-01"
+    assert facts["typical_wait_days"] == "7"
+    assert facts["wait_confirmed_on"] == "2026-11-28"
+    assert service["wait_time"] == "About 7 days (confirmed Nov 28, 2026)"
+    with time_machine.travel(datetime(2027, 1, 15, 15, 0, tzinfo=UTC), tick=False):
+        later = get_json(client, f"/hsds/services/{program.hsds_id}")
+    assert later["wait_time"] == "About 7 days (last confirmed Nov 28, 2026 - ask)"
 
 
 def test_demo_listings_say_they_are_fictional(client):
@@ -356,6 +381,36 @@ def test_services_cost_the_same_queries_whatever_the_page_size(client, settings)
             assert body["size"] == size
             counts[path, size] = len(queries)
         assert counts[path, 1] == counts[path, 12] <= 8, counts
+
+
+@pytest.mark.parametrize(
+    ("path", "most"),
+    [
+        ("/hsds/services?per_page=50", 7),
+        ("/hsds/services?per_page=50&search=recovery", 7),
+        ("/hsds/service_at_locations?per_page=50&postcode=22903&proximity=40000", 7),
+        ("/hsds/service_at_locations?per_page=50&postcode=22903", 7),
+        ("/hsds/organizations?per_page=50", 6),
+        ("/hsds/taxonomy_terms?per_page=50", 12),
+    ],
+)
+def test_each_endpoint_page_reads_a_fixed_number_of_queries(
+    client, settings, django_assert_max_num_queries, path, most
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    for n in range(6):
+        make_program(
+            name=f"Recovery program {n}",
+            sessions=((n % 7, "09:00", "12:00"),),
+            staff={"lcsw": "on_site"},
+            conditions={"ptsd": "on_site"},
+            modalities=("cbt",),
+            facility=make_facility(zip_code="22903", payment=("medicaid",), languages=("spanish",)),
+        )
+
+    with django_assert_max_num_queries(most):
+        body = get_json(client, path)
+    assert body["size"] > 0
 
 
 def test_answers_are_cacheable_and_cookie_free(client, django_assert_max_num_queries):

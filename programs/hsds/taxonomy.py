@@ -10,6 +10,7 @@ not reported gets no attribute at all.
 """
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from programs.models import (
     Accreditation,
@@ -37,9 +38,16 @@ class Term:
     name: str
     description: str
 
-    @property
+    @cached_property
     def id(self) -> str:
         return self.taxonomy.term_id(self.code)
+
+
+# A page of services names about 1,300 terms, the export a million: each is made once, with
+# its id (a renamed lookup value makes a new one; the cache is bounded).
+@lru_cache(maxsize=4096)
+def _term(taxonomy: "Taxonomy", code: str, name: str, description: str) -> Term:
+    return Term(taxonomy, code, name, description)
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,7 @@ class Taxonomy:
     choices: type | None = None
     fixed: tuple = ()
 
-    @property
+    @cached_property
     def id(self) -> str:
         return derived_id(None, "taxonomy", self.code)
 
@@ -61,7 +69,7 @@ class Taxonomy:
         return derived_id(None, "taxonomy", self.code, "term", code)
 
     def term(self, code, name: str, description: str = "") -> Term:
-        return Term(self, str(code), str(name), description or str(name))
+        return _term(self, str(code), str(name), description or str(name))
 
     def fixed_terms(self) -> list[Term]:
         if self.choices is not None:
@@ -80,6 +88,14 @@ PROGRAM_FACTS = (
     ("family_program", "Family program", "Family therapy or a family program."),
     ("aftercare_planning", "Aftercare planning", "Aftercare and discharge planning."),
     ("accepting_new_clients", "Accepting new clients", "Said to be accepting new clients."),
+    (
+        "accepting_confirmed_on",
+        "Accepting answer confirmed on",
+        "The day the accepting-new-clients answer was confirmed (ISO date); an answer older "
+        "than 30 days is only a hint: ask.",
+    ),
+    ("typical_wait_days", "Typical wait in days", "Typical wait for a first appointment."),
+    ("wait_confirmed_on", "Wait confirmed on", "The day the typical wait was confirmed."),
     ("offers_mat", "Medication for addiction treatment", "Offers MAT/MOUD."),
     ("psychiatric_evaluation", "Psychiatric evaluation", "Psychiatric screening and evaluation."),
     ("medication_management", "Medication management", "Psychiatric medication management."),
@@ -176,7 +192,10 @@ def taxonomy_data(taxonomy: Taxonomy) -> dict:
     }
 
 
+@lru_cache(maxsize=4096)
 def term_data(term: Term) -> dict:
+    """The term as HSDS ``taxonomy_term``; one dict per term, shared by every attribute that
+    nests it, so callers must not change it."""
     return {
         "id": term.id,
         "code": term.code,

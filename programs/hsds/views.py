@@ -24,6 +24,7 @@ from programs.geo import lookup_zip
 from programs.models import Facility, Program
 from programs.models.loading import DETAIL, load_related
 from programs.pagecache import cached_page
+from programs.paging import IdPaginator
 from programs.views.api import json_get_only
 
 from . import serializers, taxonomy
@@ -174,10 +175,15 @@ def hsds_view(view):
     return wrapper
 
 
-def _page(items, values: dict, shape, prepare=list) -> dict | JsonResponse:
-    """One page of ``items`` in the HSDS page shape, each shaped by ``shape`` once ``prepare``
-    has read the page (programs: with what their services show loaded)."""
-    paginator = Paginator(items, values.get("per_page", DEFAULT_PER_PAGE))
+def _per_page(values: dict) -> int:
+    return values.get("per_page", DEFAULT_PER_PAGE)
+
+
+def _page(paginator: Paginator, values: dict, shape, prepare=list) -> dict | JsonResponse:
+    """The asked-for page of ``paginator`` in the HSDS page shape, each item shaped by
+    ``shape`` once ``prepare`` has read the page (programs: with what their services show
+    loaded). Listings are paged by id (``programs.paging.IdPaginator``): the sort runs over
+    narrow rows and only the page's rows are read whole, so page 500 costs what page 1 does."""
     number = values.get("page", 1)
     if number > paginator.num_pages:
         return _error(404, f"There is no page {number}; there are {paginator.num_pages}.")
@@ -208,7 +214,9 @@ def _no_parameters(request) -> None:
 # --- Programs as services -----------------------------------------------------------------------
 
 
-ORDER = ("facility__name", "name", "pk")
+# The order of the ids: stable when a listing is renamed, new listings last, and an index
+# walk instead of sorting every row by name (300 ms at 25,000 programs on SQLite).
+ORDER = ("pk",)
 
 
 def _programs(values: dict):
@@ -275,15 +283,26 @@ def index(request):
     )
 
 
+def _program_page(values: dict, shape) -> dict | JsonResponse:
+    """A page of ``_programs(values)``. Near a place, the sorted ids are read with their
+    distance, which also counts the matches, and the page's rows are loaded by id."""
+    near = "proximity" in values
+    paginator = IdPaginator(
+        _programs(values),
+        _per_page(values),
+        rows=Program.objects.select_related("facility"),
+        carried=("distance",) if near else (),
+        probe=near,
+    )
+    return _page(paginator, values, shape, prepare=_loaded)
+
+
 @hsds_view
 def services(request):
     values = read_parameters(request, SERVICE_LIST)
     base_url = _base_url(request)
-    return _page(
-        _programs(values),
-        values,
-        lambda program: serializers.service_data(program, base_url=base_url),
-        prepare=_loaded,
+    return _program_page(
+        values, lambda program: serializers.service_data(program, base_url=base_url)
     )
 
 
@@ -316,7 +335,7 @@ SERVICE_AT_LOCATION_LIST = {
 @hsds_view
 def service_at_locations(request):
     values = read_parameters(request, SERVICE_AT_LOCATION_LIST)
-    return _page(_programs(values), values, serializers.service_at_location_data, prepare=_loaded)
+    return _program_page(values, serializers.service_at_location_data)
 
 
 # --- Facilities as organizations ------------------------------------------------------------------
@@ -338,7 +357,7 @@ def _organizations(values: dict):
     return (
         Facility.objects.filter(pk__in=listed.values("facility_id"))
         .prefetch_related("languages", "accreditations", published_programs)
-        .order_by("name", "pk")
+        .order_by("pk")
     )
 
 
@@ -346,7 +365,7 @@ def _organizations(values: dict):
 def organizations(request):
     values = read_parameters(request, {**PAGING, **SEARCH})
     return _page(
-        _organizations(values),
+        IdPaginator(_organizations(values), _per_page(values)),
         values,
         lambda facility: serializers.organization_data(
             facility, services=facility.published_programs
@@ -379,7 +398,7 @@ def taxonomies(request):
         for tax in taxonomy.TAXONOMIES
         if values.get("search", "").lower() in f"{tax.name} {tax.description}".lower()
     ]
-    return _page(found, values, taxonomy.taxonomy_data)
+    return _page(Paginator(found, _per_page(values)), values, taxonomy.taxonomy_data)
 
 
 @hsds_view
@@ -400,7 +419,7 @@ def taxonomy_terms(request):
     if values.get("search"):
         words = values["search"].lower()
         terms = [term for term in terms if words in f"{term.code} {term.name}".lower()]
-    return _page(terms, values, taxonomy.term_data)
+    return _page(Paginator(terms, _per_page(values)), values, taxonomy.term_data)
 
 
 @hsds_view

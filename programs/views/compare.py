@@ -100,8 +100,10 @@ def call_sheet(request):
     selection = read_selection(request.GET)
     programs = []
     if selection.slugs:
-        found = Program.objects.published().with_detail_data().filter(slug__in=selection.slugs)
-        programs = order_found(selection, found)
+        found = (
+            Program.objects.published().select_related("facility").filter(slug__in=selection.slugs)
+        )
+        programs = order_found(selection, load_related(found, DETAIL))
     if not programs and not selection.problem:
         selection.problem = "Choose at least one program for the call sheet."
         selection.status = 400

@@ -55,6 +55,13 @@ def test_rows_ask_distinct_requests_of_the_kind_they_name(tiny_dataset):
     assert all("page_size=100" in url for url in inputs.urls("api_100", 10))
     common = inputs.urls("text_common", 30)
     assert all(any(f"q={w.split()[0]}" in url for w in measure.COMMON_WORDS) for url in common)
+    services = inputs.urls("hsds_services", 20)
+    assert all(url.startswith("/hsds/services?per_page=50") for url in services)
+    assert any("search=" in url for url in services) and any("page=" in url for url in services)
+    locations = inputs.urls("hsds_locations", 20)
+    assert all(url.startswith("/hsds/service_at_locations?") for url in locations)
+    assert all("postcode=" in url for url in locations)
+    assert any("proximity=" in url for url in locations)
 
 
 def test_api_query_count_is_measured_for_several_page_sizes(tiny_dataset):
@@ -129,6 +136,8 @@ def _run(programs: int, p95: float) -> dict:
         "pages": [vars(page) for page in pages],
         "wire": {"path": "/programs/", "cards": 20, "bytes": 62000, "gzip_bytes": 8400,
                  "encoding": "gzip"},
+        "hsds_export": {"seconds": 75.0, "peak_mb": 150, "csv_mb": 9, "attribute_rows": 900,
+                        "exit_status": 0, "output": ""},
         "gunicorn": {
             "tool": "wrk (1 thread)",
             "seconds": 5,
@@ -171,6 +180,8 @@ def test_report_has_a_row_per_request_with_rounds_load_and_growth(tmp_path):
     assert "### Again" in written and "### After" not in written
     for row in measure.ROWS:
         assert f"| {row.label}" in written
+    assert "**75.0 s** (target < 60 s, not met)" in written
+    assert "**150 MB** (target < 200 MB, met)" in written
     assert "| 6 (3 distinct) | 10.0 | 12.0 | 11/12 |" in written
     assert "Warning: load average 3.50 is over 1" in written
     assert "**40.0 requests/s** (target >= 100, not met), p99 **900.0 ms**" in written
@@ -185,11 +196,11 @@ def test_load_warning_only_when_the_machine_is_busy():
 
 
 def test_plan_reaches_the_child_process_as_options_its_command_reads(tmp_path):
-    plan = Plan(count=7, gunicorn=False, rounds=1)
+    plan = Plan(count=7, gunicorn=False, hsds_export=False, rounds=1)
 
     arguments = plan.arguments()
     assert arguments[:2] == ["--count", "7"]
-    assert "--no-gunicorn" in arguments
+    assert "--no-gunicorn" in arguments and "--no-hsds-export" in arguments
     parser = BenchmarkCommand().create_parser("manage.py", "benchmark")
     assert plan_from(vars(parser.parse_args(arguments))) == plan
 

@@ -50,6 +50,9 @@ def add_plan_arguments(parser) -> None:
     )
     parser.add_argument("--no-gunicorn", action="store_true", help="Skip throughput and memory.")
     parser.add_argument(
+        "--no-hsds-export", action="store_true", help="Skip timing manage.py export_hsds."
+    )
+    parser.add_argument(
         "--seconds",
         type=float,
         default=defaults.seconds,
@@ -84,6 +87,7 @@ def plan_from(options) -> Plan:
         rounds=options["rounds"],
         expensive_requests=options["expensive_requests"],
         gunicorn=not options["no_gunicorn"],
+        hsds_export=not options["no_hsds_export"],
         seconds=options["seconds"],
         load_seconds=options["load_seconds"],
         connections=options["connections"],
