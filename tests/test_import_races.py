@@ -89,8 +89,10 @@ def curator_saves(admin_user, facility: Facility, **edits):
             data[key] = value
 
     def post():
-        return client.post(url, data).status_code
+        post.response = client.post(url, data)
+        return post.response.status_code
 
+    post.again = lambda **more: client.post(url, {**change_form_data(post.response), **more})
     return post
 
 
@@ -119,9 +121,16 @@ def test_a_curator_unpublishing_while_the_import_writes_the_listing_stays_unpubl
 
     assert "error" not in imported, imported.get("error")
     assert "0 failed" in imported["value"][0]
-    assert saved == {"value": 302}
+    # The import wrote the listing after the curator opened the form: the save is refused as
+    # stale (no lost edits, issue 14.6), with the curator's input kept on the returned form.
+    assert saved == {"value": 200}
+    assert "Not saved: since you opened this form" in unpublish.response.content.decode()
+    data = change_form_data(unpublish.response)
+    assert data.get("is_published", "False") == "False"  # the unticked box stays unticked
+    assert unpublish.again().status_code == 302
     region_ten.refresh_from_db()
     assert region_ten.is_published is False
+    assert region_ten.phone == "434-555-0177"  # the import's change is kept too
     assert region_ten.programs.filter(is_published=True).exists()  # only the curator's change
 
 

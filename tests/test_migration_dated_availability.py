@@ -21,6 +21,14 @@ def migrate(target):
     return executor.loader.project_state(target).apps
 
 
+@pytest.fixture(autouse=True)
+def back_to_the_latest_schema():
+    """Later tests share this database: leave it at the newest migrations, not at AFTER."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def test_old_answers_take_the_facilitys_verification_date_or_become_not_reported():
     apps = migrate(BEFORE)
     try:
