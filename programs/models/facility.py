@@ -2,10 +2,13 @@
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+
+from programs.phones import normalize_phone
 
 from .choices import Operation, Source
 from .constraints import ConstraintsNextToFields
@@ -188,6 +191,17 @@ class Facility(VersionedListing):
 
     def get_absolute_url(self) -> str:
         return reverse("programs:list") + f"?facility={self.slug}"
+
+    def clean(self) -> None:
+        # Phone numbers are stored in one shape (programs.phones); "call us" is refused.
+        errors = {}
+        for field in ("phone", "intake_phone"):
+            try:
+                setattr(self, field, normalize_phone(getattr(self, field)))
+            except ValueError as error:
+                errors[field] = str(error)
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def lock_rows(cls, pks) -> None:
