@@ -157,7 +157,7 @@ def test_known_facility_address_phone_payment_and_languages():
     )
 
     empowering = Facility.objects.get(source_id=EMPOWERING_FAMILIES)
-    assert empowering.intake_phone == "434-971-8454 x1"
+    assert empowering.intake_phone == "434-971-8454 ext. 1"
     assert empowering.name == "Empowering Families Program - Substance Abuse Intensive Outpatient"
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from programs import geo
 from programs.curation import history
 from programs.models import Facility, Program
+from programs.phones import normalize_phone
 
 
 def _since(obj, seen: int) -> str:
@@ -117,10 +118,25 @@ def _comparable(value):
     return value
 
 
+def _stored_phone(typed: str) -> str:
+    try:
+        return normalize_phone(typed)
+    except ValueError as error:
+        raise forms.ValidationError(str(error), code="phone") from None
+
+
 class FacilityForm(VersionedListingForm):
     class Meta:
         model = Facility
         fields = ["name"]  # the admin builds the form with its fieldsets' fields
+
+    # The numbers in their stored shape already in cleaned_data, so that history records what is
+    # stored (Facility.clean checks the same for every other writer).
+    def clean_phone(self):
+        return _stored_phone(self.cleaned_data["phone"])
+
+    def clean_intake_phone(self):
+        return _stored_phone(self.cleaned_data["intake_phone"])
 
     def clean(self):
         cleaned = super().clean()

@@ -53,6 +53,7 @@ from programs.models import (
     Program,
     Source,
 )
+from programs.phones import normalize_phone
 
 # --- The code list ---------------------------------------------------------------------------
 #
@@ -592,17 +593,23 @@ def parse_row(row, number: int) -> ParsedRow:
         raise RowError("only one of latitude and longitude is given")
     if latitude == 0 and longitude == 0:
         raise RowError("impossible coordinates 0, 0 (a placeholder, not a location)")
-    phone, intake = _text(row, "phone"), _text(row, "intake1")
-    for label, value in (("phone", phone), ("intake1", intake)):
-        if len(value) > 30:
-            raise RowError(f"{label} longer than 30 characters")
+    unmapped: Counter = Counter()
+    # Numbers are stored in one shape; an unreadable one leaves the phone not reported (the
+    # row is kept) and is counted in the summary.
+    phones = {}
+    for key in ("phone", "intake1"):
+        try:
+            phones[key] = normalize_phone(_text(row, key))
+        except ValueError:
+            phones[key] = ""
+            unmapped[(key, "an unreadable phone number")] += 1
+    phone, intake = phones["phone"], phones["intake1"]
     for key in ("street1", "street2"):
         if len(_text(row, key)) > 200:
             raise RowError(f"{key} longer than 200 characters")
     if len(city) > 100:
         raise RowError("city longer than 100 characters")
 
-    unmapped: Counter = Counter()
     unknown_codes: Counter = Counter()
     unknown_values: Counter = Counter()
 

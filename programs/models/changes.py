@@ -15,17 +15,23 @@ to this app must call it for the new table (a test checks that every table has t
 
 from django.db import connection, models
 
+from .constraints import ConstraintsNextToFields
+
 TABLE = "programs_listingsversion"
 SQLITE_EVENTS = ("INSERT", "UPDATE", "DELETE")
 _PG_FUNCTION = "programs_listings_changed"
 
 
-class ListingsVersion(models.Model):
+class ListingsVersion(ConstraintsNextToFields):
     token = models.CharField(max_length=32)
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(id=1), name="listings_version_one_row")
+            models.CheckConstraint(
+                condition=models.Q(id=1),
+                name="listings_version_one_row",
+                violation_error_message="The listings stamp has one row only (id 1).",
+            )
         ]
 
     def __str__(self) -> str:

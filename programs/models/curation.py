@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from .constraints import ConstraintsNextToFields
 from .facility import Facility
 from .program import Program
 
@@ -36,7 +37,7 @@ class Resolution(models.TextChoices):
     NOT_A_PROBLEM = "not_a_problem", "Not a problem"
 
 
-class Report(models.Model):
+class Report(ConstraintsNextToFields):
     """A visitor's report that something on a program's page is wrong."""
 
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="reports")
@@ -59,24 +60,38 @@ class Report(models.Model):
         related_name="+",
     )
 
+    constraint_fields = {
+        "report_other_says_what": "details",
+        "report_resolved_has_its_time": "resolution",
+    }
+
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(reason__in=ReportReason.values), name="report_reason_valid"
+                condition=Q(reason__in=ReportReason.values),
+                name="report_reason_valid",
+                violation_error_message="Choose one of the listed reasons.",
             ),
             models.CheckConstraint(
                 condition=~Q(reason=ReportReason.OTHER, details=""),
                 name="report_other_says_what",
+                violation_error_message='Say what is wrong when the reason is "something else".',
             ),
             models.CheckConstraint(
-                condition=Q(resolution__in=Resolution.values), name="report_resolution_valid"
+                condition=Q(resolution__in=Resolution.values),
+                name="report_resolution_valid",
+                violation_error_message="Choose one of the listed resolutions.",
             ),
             # Resolved means how and when; open means neither.
             models.CheckConstraint(
                 condition=Q(resolution="", resolved_at__isnull=True)
                 | (~Q(resolution="") & Q(resolved_at__isnull=False)),
                 name="report_resolved_has_its_time",
+                violation_error_message=(
+                    "A resolved report needs its resolution and the time it was resolved; an open "
+                    "report has neither."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["resolution", "created_at"])]
@@ -176,7 +191,7 @@ class ProposalStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-class ProviderProposal(models.Model):
+class ProviderProposal(ConstraintsNextToFields):
     """Changes a facility's staff propose for one program, as a field-by-field difference.
 
     ``changes`` is a list of ``{"field", "old", "new"}`` with values in plain JSON; what each
@@ -202,16 +217,23 @@ class ProviderProposal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    constraint_fields = {"proposal_reviewed_has_its_time": "status"}
+
     class Meta:
         ordering = ["submitted_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=ProposalStatus.values), name="proposal_status_valid"
+                condition=Q(status__in=ProposalStatus.values),
+                name="proposal_status_valid",
+                violation_error_message="Choose one of the listed statuses.",
             ),
             models.CheckConstraint(
                 condition=Q(status=ProposalStatus.OPEN, reviewed_at__isnull=True)
                 | (~Q(status=ProposalStatus.OPEN) & Q(reviewed_at__isnull=False)),
                 name="proposal_reviewed_has_its_time",
+                violation_error_message=(
+                    "A reviewed proposal needs the time it was reviewed; an open one has none."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"])]

@@ -2,12 +2,16 @@
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from programs.phones import normalize_phone
+
 from .choices import Operation, Source
+from .constraints import ConstraintsNextToFields
 from .lookups import Accreditation, Language, PaymentType
 
 US_STATES = [
@@ -28,7 +32,7 @@ US_STATES = [
 ]  # fmt: skip
 
 
-class VersionedListing(models.Model):
+class VersionedListing(ConstraintsNextToFields):
     """A listing whose every save counts up ``version``.
 
     An admin form carries the version it was opened at and is refused when the listing has
@@ -128,31 +132,51 @@ class Facility(VersionedListing):
     # Counts the saves of this facility (optimistic locking: see VersionedListing).
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    constraint_fields = {
+        "facility_coordinates_both_or_neither": "latitude",
+        "facility_unique_source_id": "source_id",
+    }
+
     class Meta:
         verbose_name_plural = "facilities"
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(zip_code__regex=r"^[0-9]{5}$"), name="facility_zip_five_digits"
+                condition=Q(zip_code__regex=r"^[0-9]{5}$"),
+                name="facility_zip_five_digits",
+                violation_error_message="Enter the ZIP code as five digits, e.g. 22903.",
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="facility_latitude_in_range",
+                violation_error_message="Latitude must be between -90 and 90.",
             ),
             models.CheckConstraint(
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="facility_longitude_in_range",
+                violation_error_message="Longitude must be between -180 and 180.",
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="facility_coordinates_both_or_neither",
+                violation_error_message=(
+                    "Enter both latitude and longitude, or leave both empty (they are then "
+                    "filled in from the ZIP code)."
+                ),
             ),
-            models.CheckConstraint(condition=~Q(name=""), name="facility_name_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="facility_name_not_empty",
+                violation_error_message="Enter the facility's name.",
+            ),
             models.UniqueConstraint(
                 fields=["source", "source_id"],
                 condition=~Q(source_id=""),
                 name="facility_unique_source_id",
+                violation_error_message=(
+                    "Another facility from this source already has this source id."
+                ),
             ),
         ]
         indexes = [
@@ -167,6 +191,17 @@ class Facility(VersionedListing):
 
     def get_absolute_url(self) -> str:
         return reverse("programs:list") + f"?facility={self.slug}"
+
+    def clean(self) -> None:
+        # Phone numbers are stored in one shape (programs.phones); "call us" is refused.
+        errors = {}
+        for field in ("phone", "intake_phone"):
+            try:
+                setattr(self, field, normalize_phone(getattr(self, field)))
+            except ValueError as error:
+                errors[field] = str(error)
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def lock_rows(cls, pks) -> None:

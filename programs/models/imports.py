@@ -9,10 +9,11 @@ looked at one sets ``reviewed_at``. First imports record nothing: there is no ol
 from django.db import models
 from django.db.models import Q
 
+from .constraints import ConstraintsNextToFields
 from .facility import Facility
 
 
-class ImportChange(models.Model):
+class ImportChange(ConstraintsNextToFields):
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="import_changes")
     program = models.ForeignKey(
         "programs.Program",
@@ -39,7 +40,11 @@ class ImportChange(models.Model):
     class Meta:
         ordering = ["-changed_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(field=""), name="import_change_field_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(field=""),
+                name="import_change_field_not_empty",
+                violation_error_message="An import change must name the field it changed.",
+            ),
         ]
         indexes = [
             models.Index(

@@ -24,6 +24,7 @@ from .choices import (
     LevelOfCare,
     Weekday,
 )
+from .constraints import ConstraintsNextToFields
 from .facility import Facility, VersionedListing
 from .intake import facts_from_locator
 from .lookups import Condition, Credential, GroupTopic, Medication, Modality, Population
@@ -148,36 +149,56 @@ class Program(VersionedListing):
 
     objects = ProgramQuerySet.as_manager()
 
+    constraint_fields = {
+        "program_accepting_has_its_date": "accepting_confirmed_on",
+        "program_wait_has_its_date": "wait_confirmed_on",
+    }
+
     class Meta:
         ordering = ["facility__name", "name"]
         constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="program_name_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="program_name_not_empty",
+                violation_error_message="Enter the program's name.",
+            ),
             models.CheckConstraint(
                 condition=Q(hours_per_week__isnull=True)
                 | Q(hours_per_week__gt=0, hours_per_week__lte=MAX_HOURS_PER_WEEK),
                 name="program_hours_per_week_in_range",
+                violation_error_message=(
+                    f"Hours per week must be more than 0 and at most {MAX_HOURS_PER_WEEK}."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(typical_length_weeks__isnull=True)
                 | Q(typical_length_weeks__gte=1, typical_length_weeks__lte=104),
                 name="program_length_weeks_in_range",
+                violation_error_message="Typical length must be between 1 and 104 weeks.",
             ),
             models.CheckConstraint(
                 condition=Q(group_size_max__isnull=True)
                 | Q(group_size_max__gte=1, group_size_max__lte=50),
                 name="program_group_size_in_range",
+                violation_error_message="Group size must be between 1 and 50.",
             ),
             models.CheckConstraint(
                 condition=Q(dual_diagnosis__isnull=True)
                 | Q(dual_diagnosis__in=DualDiagnosis.values),
                 name="program_dual_diagnosis_valid",
+                violation_error_message=(
+                    "Choose one of the listed answers for co-occurring mental health care."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(level_of_care__in=LevelOfCare.values),
                 name="program_level_of_care_valid",
+                violation_error_message="Choose one of the listed levels of care.",
             ),
             models.CheckConstraint(
-                condition=Q(days_mask__gte=0, days_mask__lte=127), name="program_days_mask_valid"
+                condition=Q(days_mask__gte=0, days_mask__lte=127),
+                name="program_days_mask_valid",
+                violation_error_message="Choose days of the week from the list.",
             ),
             models.CheckConstraint(
                 condition=Q(accepting_new_clients__isnull=True, accepting_confirmed_on__isnull=True)
@@ -351,7 +372,7 @@ def schedule_figures(sessions) -> tuple[Decimal | None, bool | None, bool | None
     return hours, evening, weekend, mask
 
 
-class Session(models.Model):
+class Session(ConstraintsNextToFields):
     """One weekly session of a program, e.g. Monday 18:00-21:00 on the Evening track."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="sessions")
@@ -366,17 +387,28 @@ class Session(models.Model):
         "track) as two programs.",
     )
 
+    constraint_fields = {"session_start_before_end": "end", "session_unique_slot": "start"}
+
     class Meta:
         ordering = ["weekday", "start"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(start__lt=models.F("end")), name="session_start_before_end"
+                condition=Q(start__lt=models.F("end")),
+                name="session_start_before_end",
+                violation_error_message="A session must end after it starts.",
             ),
             models.CheckConstraint(
-                condition=Q(weekday__gte=0, weekday__lte=6), name="session_weekday_valid"
+                condition=Q(weekday__gte=0, weekday__lte=6),
+                name="session_weekday_valid",
+                violation_error_message="Choose a day of the week.",
             ),
             models.UniqueConstraint(
-                fields=["program", "weekday", "start", "track"], name="session_unique_slot"
+                fields=["program", "weekday", "start", "track"],
+                name="session_unique_slot",
+                violation_error_message=(
+                    "This program already has a session on this day at this start time (on this "
+                    "track)."
+                ),
             ),
         ]
 
@@ -406,7 +438,7 @@ class Session(models.Model):
         return self.start >= EVENING_STARTS_AT
 
 
-class StaffRole(models.Model):
+class StaffRole(ConstraintsNextToFields):
     """A role or credential on a program's team, on site or by referral."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="staff_roles")
@@ -417,17 +449,29 @@ class StaffRole(models.Model):
     )
     leads_groups = models.BooleanField("leads groups", null=True, blank=True)
 
+    constraint_fields = {"staff_role_unique": "credential"}
+
     class Meta:
         ordering = ["credential__sort_order", "credential__name"]
         constraints = [
-            models.UniqueConstraint(fields=["program", "credential"], name="staff_role_unique"),
+            models.UniqueConstraint(
+                fields=["program", "credential"],
+                name="staff_role_unique",
+                violation_error_message=(
+                    "This program already lists this credential; edit that row instead."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(count__isnull=True) | Q(count__gte=1, count__lte=500),
                 name="staff_role_count_in_range",
+                violation_error_message="How many must be between 1 and 500.",
             ),
             models.CheckConstraint(
                 condition=Q(availability__in=Availability.values),
                 name="staff_role_availability_valid",
+                violation_error_message=(
+                    "Choose one of the listed answers for on site or by referral."
+                ),
             ),
         ]
 
@@ -435,23 +479,32 @@ class StaffRole(models.Model):
         return f"{self.credential} ({self.get_availability_display().lower()})"
 
 
-class ConditionSupport(models.Model):
+class ConditionSupport(ConstraintsNextToFields):
     """How a program handles one co-occurring condition. No row means not reported."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="condition_support")
     condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="support")
     support = models.CharField(max_length=10, choices=ConditionSupportLevel.choices)
 
+    constraint_fields = {"condition_support_unique": "condition"}
+
     class Meta:
         ordering = ["condition__name"]
         verbose_name = "co-occurring condition"
         constraints = [
             models.UniqueConstraint(
-                fields=["program", "condition"], name="condition_support_unique"
+                fields=["program", "condition"],
+                name="condition_support_unique",
+                violation_error_message=(
+                    "This program already lists this condition; edit that row instead."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(support__in=ConditionSupportLevel.values),
                 name="condition_support_valid",
+                violation_error_message=(
+                    "Choose one of the listed levels of care for this condition."
+                ),
             ),
         ]
 
