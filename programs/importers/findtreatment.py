@@ -981,18 +981,7 @@ def _write_row(parsed: ParsedRow, levels: list[str], run: ImportRun):
         for change in kept
         if (change[0].pk if change[0] else None, *change[1:]) not in open_held
     ]
-    ImportChange.objects.bulk_create(
-        ImportChange(
-            facility=facility,
-            program=program,
-            field=name,
-            old_value=old,
-            new_value=new,
-            changed_at=now,
-            curator_value_kept=True,
-        )
-        for program, name, old, new in kept
-    )
+    _record_changes(facility, kept, now, curator_value_kept=True)
     run.report.kept += [
         (facility.name, program, name, old, new) for program, name, old, new in kept
     ]
@@ -1003,23 +992,30 @@ def _write_row(parsed: ParsedRow, levels: list[str], run: ImportRun):
             name for name in changed if name in parsed.facility or name.startswith("source_")
         ]
         facility.save(update_fields=[*scalar_fields, "source_imported_at", "updated_at"])
-        ImportChange.objects.bulk_create(
-            ImportChange(
-                facility=facility,
-                program=program,
-                field=name,
-                old_value=old,
-                new_value=new,
-                changed_at=now,
-            )
-            for program, name, old, new in log
-        )
+        _record_changes(facility, log, now)
         run.report.changes += [
             (facility.name, program, name, old, new) for program, name, old, new in log
         ]
         history.record([facility], comment=history.IMPORT_COMMENT, when=now)
         return "update", programs_created, programs_updated
     return "unchanged", 0, 0
+
+
+def _record_changes(facility, changes, now, *, curator_value_kept: bool = False) -> None:
+    """One ImportChange per (program, field, old, new): what this import changed on the
+    listing, or (``curator_value_kept``) what it would have changed but left to the curator."""
+    ImportChange.objects.bulk_create(
+        ImportChange(
+            facility=facility,
+            program=program,
+            field=name,
+            old_value=old,
+            new_value=new,
+            changed_at=now,
+            curator_value_kept=curator_value_kept,
+        )
+        for program, name, old, new in changes
+    )
 
 
 def _batch_size() -> int:
