@@ -26,6 +26,15 @@ from programs.pagecache import cached_page
 ADD_MATCHES = 10
 
 
+def _chosen(selection) -> list:
+    """The selection's published programs, in its order, with what a program page shows loaded
+    (flags slugs that match none: ``order_found``)."""
+    if not selection.slugs:
+        return []
+    found = Program.objects.published().select_related("facility").filter(slug__in=selection.slugs)
+    return order_found(selection, load_related(found, DETAIL))
+
+
 @cached_page
 def compare(request):
     selection = read_selection(request.GET)
@@ -36,13 +45,7 @@ def compare(request):
             return redirect(selection.url([*selection.slugs, matches[0].slug]))
         # Several matches, or none: the page lists them (or says so) under the add form.
         selection.adding = adding(selection, typed, matches)
-    programs = []
-    if selection.slugs:
-        found = (
-            Program.objects.published().select_related("facility").filter(slug__in=selection.slugs)
-        )
-        found = load_related(found, DETAIL)
-        programs = order_found(selection, found)
+    programs = _chosen(selection)
     context = {
         "selection": selection,
         "programs": programs,
@@ -98,12 +101,7 @@ def call_sheet(request):
     numbers and address, what the listing says about what they asked, and the questions to ask
     about what it does not say, with room to write the answers."""
     selection = read_selection(request.GET)
-    programs = []
-    if selection.slugs:
-        found = (
-            Program.objects.published().select_related("facility").filter(slug__in=selection.slugs)
-        )
-        programs = order_found(selection, load_related(found, DETAIL))
+    programs = _chosen(selection)
     if not programs and not selection.problem:
         selection.problem = "Choose at least one program for the call sheet."
         selection.status = 400
