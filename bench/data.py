@@ -31,9 +31,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils.text import slugify
 
+from programs.geo import USState
 from programs.importers.findtreatment import parse_row, read_rows
 from programs.models import (
-    US_STATES,
     Accreditation,
     Availability,
     Condition,
@@ -339,7 +339,7 @@ class Lookups:
 @functools.cache
 def _places() -> tuple[list[list[Place]], list[float]]:
     """Real ZIP codes grouped by city, with cumulative weights for picking a city."""
-    states = {code for code, _name in US_STATES}
+    states = set(USState.values)
     by_city: dict[tuple[str, str], list[Place]] = defaultdict(list)
     for row in zipcodes.list_all():
         if not row["active"] or row["zip_code_type"] != "STANDARD" or row["state"] not in states:

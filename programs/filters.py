@@ -24,8 +24,8 @@ from django.urls import reverse
 from django_filters import fields as filter_fields
 
 from programs import fit, geo
+from programs.geo import USState
 from programs.models import (
-    US_STATES,
     Accreditation,
     Condition,
     Credential,
@@ -310,7 +310,10 @@ class ProgramFilter(django_filters.FilterSet):
         help_text="Names, cities and descriptions.",
     )
     state = django_filters.ChoiceFilter(
-        label="State", field_name="facility__state", choices=US_STATES, empty_label="Any state"
+        label="State",
+        field_name="facility__state",
+        choices=USState.choices,
+        empty_label="Any state",
     )
 
     # Schedule

@@ -37,8 +37,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from programs.curation import history
+from programs.geo import USState
 from programs.models import (
-    US_STATES,
     Accreditation,
     DualDiagnosis,
     Facility,
@@ -546,7 +546,7 @@ def _coordinate(row: dict, key: str, limit: float) -> float | None:
 
 
 _ZIP = re.compile(r"^([0-9]{5})(-[0-9]{4})?$")
-_STATES = {code for code, _ in US_STATES}
+_STATES = set(USState.values)
 _URL = URLValidator(schemes=["http", "https"])
 
 

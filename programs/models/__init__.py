@@ -22,7 +22,7 @@ from .curation import (
     ReportReason,
     Resolution,
 )
-from .facility import US_STATES, Facility
+from .facility import Facility
 from .imports import ImportChange
 from .lookups import (
     Accreditation,
@@ -46,7 +46,6 @@ from .program import (
 
 __all__ = [
     "NOT_REPORTED_LABEL",
-    "US_STATES",
     "Accreditation",
     "Availability",
     "Condition",

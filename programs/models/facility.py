@@ -8,28 +8,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from programs.geo import USState
 from programs.phones import normalize_phone
 
 from .choices import Operation, Source
 from .constraints import ConstraintsNextToFields
 from .lookups import Accreditation, Language, PaymentType
-
-US_STATES = [
-    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"),
-    ("CA", "California"), ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"),
-    ("DC", "District of Columbia"), ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"),
-    ("ID", "Idaho"), ("IL", "Illinois"), ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"),
-    ("KY", "Kentucky"), ("LA", "Louisiana"), ("ME", "Maine"), ("MD", "Maryland"),
-    ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"), ("MS", "Mississippi"),
-    ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"), ("NV", "Nevada"),
-    ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
-    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"), ("OK", "Oklahoma"),
-    ("OR", "Oregon"), ("PA", "Pennsylvania"), ("RI", "Rhode Island"), ("SC", "South Carolina"),
-    ("SD", "South Dakota"), ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"),
-    ("VT", "Vermont"), ("VA", "Virginia"), ("WA", "Washington"), ("WV", "West Virginia"),
-    ("WI", "Wisconsin"), ("WY", "Wyoming"), ("PR", "Puerto Rico"), ("GU", "Guam"),
-    ("VI", "U.S. Virgin Islands"), ("AS", "American Samoa"), ("MP", "Northern Mariana Islands"),
-]  # fmt: skip
 
 
 class VersionedListing(ConstraintsNextToFields):
@@ -57,7 +41,7 @@ class Facility(VersionedListing):
     street1 = models.CharField("street address", max_length=200, blank=True)
     street2 = models.CharField("address line 2", max_length=200, blank=True)
     city = models.CharField(max_length=100)
-    state = models.CharField(max_length=2, choices=US_STATES)
+    state = models.CharField(max_length=2, choices=USState.choices)
     zip_code = models.CharField("ZIP code", max_length=5, help_text="Five digits, e.g. 22903.")
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
