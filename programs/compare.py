@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from programs import facts
+from programs import facts, geo
 from programs.models import Source
 
 MIN_PROGRAMS = 2
@@ -144,8 +144,6 @@ def distances_from(near: str, programs) -> tuple[str, dict[int, float | None]] |
     None when ``near`` does not name a place we know. A facility without map coordinates has a
     distance of None.
     """
-    from programs import geo
-
     place = geo.resolve(near)
     if place is None:
         return None

@@ -5,8 +5,16 @@ methods, so that what a page shows and how many queries it costs are decided in 
 """
 
 import math
+import re
 
-from django.db import models
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection, models
+from django.db.models import BooleanField, Case, F, FloatField, Q, Value, When
+from django.db.models.expressions import RawSQL
+
+from programs.geo import EARTH_RADIUS_MILES, bounding_box
+
+from .choices import Format
 
 # Names spell numbers either way ("Region Ten", "Step 1 Recovery"); a search finds both.
 _UNITS = [
@@ -48,8 +56,6 @@ class MilesFrom(models.Func):
         self.point = point
 
     def as_sql(self, compiler, connection, **extra):
-        from programs.geo import EARTH_RADIUS_MILES
-
         (lat_sql, lat_params), (lon_sql, lon_params) = (
             compiler.compile(expression) for expression in self.get_source_expressions()
         )
@@ -99,12 +105,6 @@ class ProgramQuerySet(models.QuerySet):
         one condition with OR, PostgreSQL could not start from the coordinates index and a
         search with two EXISTS filters took 80 ms instead of 2.
         """
-        from django.db.models import Case, F, FloatField, Q, Value, When
-
-        from programs.geo import bounding_box
-
-        from .choices import Format
-
         box = bounding_box(latitude, longitude, miles)
         distance = MilesFrom(
             F("facility__latitude"), F("facility__longitude"), (latitude, longitude)
@@ -143,18 +143,10 @@ class ProgramQuerySet(models.QuerySet):
         and ranks with bm25. Only letters and digits reach either, so no input is read as
         query syntax.
         """
-        import re
-
-        from django.db import connection
-        from django.db.models import BooleanField, F, FloatField, Value
-        from django.db.models.expressions import RawSQL
-
         words = re.findall(r"\w+", text)[:12]
         if not words:
             return self.annotate(rank=Value(0.0))
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank
-
             query = SearchQuery(
                 " & ".join(_pg_term(word) for word in words), search_type="raw", config="english"
             )
