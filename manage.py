@@ -7,7 +7,8 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iopfinder.settings")
-    from django.core.management import execute_from_command_line
+    # After the settings module is chosen (Django's own manage.py does the same).
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
 
     execute_from_command_line(sys.argv)
 

@@ -12,7 +12,8 @@ def freeze_long_lived_objects() -> None:
     such a pause took about 70 ms; frozen, about 15 to 25 ms. Called by ``wsgi.py`` (each
     gunicorn worker) and by the benchmark before it times pages.
     """
-    from django.urls import get_resolver
+    # Imported here, not at the top: wsgi.py loads this module before Django is set up.
+    from django.urls import get_resolver  # noqa: PLC0415
 
     get_resolver().url_patterns  # noqa: B018 - imports the URLconf and every view module
     gc.collect()
@@ -23,8 +24,8 @@ def limit_public_statement_time() -> None:
     """Web workers give each database statement at most ``STATEMENT_TIMEOUT_MS``
     (``programs.middleware.limit_statement_time``); management commands never load this."""
     # Imported here, not at the top: this module is loaded before Django is set up.
-    from django.conf import settings
+    from django.conf import settings  # noqa: PLC0415
 
-    from programs.middleware import limit_statement_time
+    from programs.middleware import limit_statement_time  # noqa: PLC0415
 
     limit_statement_time(settings.STATEMENT_TIMEOUT_MS)

@@ -10,8 +10,8 @@ class ProgramsConfig(AppConfig):
 
     def ready(self) -> None:
         # Both import the models, which need the app registry that calls ready().
-        from programs.curators import ensure_curators_group
-        from programs.models.loading import check_lookup_orderings
+        from programs.curators import ensure_curators_group  # noqa: PLC0415
+        from programs.models.loading import check_lookup_orderings  # noqa: PLC0415
 
         checks.register(check_lookup_orderings)
 

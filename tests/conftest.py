@@ -5,7 +5,11 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.utils import translation
+
+from programs.curators import CURATORS_GROUP
 
 
 def pytest_addoption(parser):
@@ -59,7 +63,6 @@ def _empty_cache():
     # Public pages and the filters panel are cached under the listings stamp, which a test's
     # rolled-back changes restore to the same value; settings a test overrides, or mocks it
     # installs, are not part of the key. Each test starts from empty caches.
-    from django.core.cache import caches
 
     for alias in ("default", "pages"):
         caches[alias].clear()
@@ -70,9 +73,6 @@ def _empty_cache():
 
 @pytest.fixture
 def curator(django_user_model):
-    from django.contrib.auth.models import Group
-
-    from programs.curators import CURATORS_GROUP
 
     user = django_user_model.objects.create_user(
         "curator", "curator@example.com", "a-long-test-password", is_staff=True

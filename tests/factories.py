@@ -8,6 +8,10 @@ import importlib
 import itertools
 from datetime import date, time
 
+from django.apps import apps
+
+from programs.curators import ensure_curators_group
+from programs.geo import MILES_PER_DEGREE_LATITUDE
 from programs.models import (
     Accreditation,
     Condition,
@@ -33,7 +37,6 @@ CVILLE = (38.0339, -78.4924)  # the centroid of ZIP 22903, where the factories p
 
 def north_of_cville(miles: float) -> dict:
     """Facility coordinates ``miles`` due north of ZIP 22903's centroid."""
-    from programs.geo import MILES_PER_DEGREE_LATITUDE
 
     return {"latitude": CVILLE[0] + miles / MILES_PER_DEGREE_LATITUDE, "longitude": CVILLE[1]}
 
@@ -45,9 +48,6 @@ def restore_migrated_rows() -> None:
     them once Playwright runs: its event loop makes Django hand the test a different connection
     object, one without the serialized copy (pytest-django issue #1117). Idempotent.
     """
-    from django.apps import apps
-
-    from programs.curators import ensure_curators_group
 
     importlib.import_module("programs.migrations.0002_lookup_lists").load(apps, None)
     ensure_curators_group()

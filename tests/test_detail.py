@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs.facts import intake_questions
+from programs.jsonld import facility_json_ld
 from programs.models import Source
+from programs.templatetags.phone import tel_href
 from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
 
 pytestmark = pytest.mark.django_db
@@ -209,7 +211,6 @@ def test_contact_shows_the_facilitys_own_numbers_as_tel_links(client):
     ],
 )
 def test_phone_numbers_in_many_shapes_become_dialable_links(number, href):
-    from programs.templatetags.phone import tel_href
 
     assert tel_href(number) == href
 
@@ -236,7 +237,6 @@ def test_json_ld_describes_the_facility_and_parses(client):
 
 
 def test_json_ld_leaves_out_unreported_facts():
-    from programs.jsonld import facility_json_ld
 
     program = sparse_program()
     data = facility_json_ld(program, "https://example.org/")

@@ -3,7 +3,9 @@
 import pytest
 from django.template.loader import get_template
 from django.test import Client
-from django.urls import path
+from django.urls import get_resolver, path
+
+from programs.views.errors import server_error
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +52,6 @@ def test_server_error_page_renders_without_a_request_or_database(django_assert_n
 
 
 def test_the_site_uses_the_server_error_view_with_a_fallback():
-    from django.urls import get_resolver
-
-    from programs.views.errors import server_error
 
     assert get_resolver("iopfinder.urls").resolve_error_handler(500) is server_error
 

@@ -4,8 +4,11 @@ import re
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
+from programs.filters import ProgramFilter
+from programs.models import Credential, Modality, PaymentType
 from programs.templatetags.search_cache import filters_panel_key
 from tests.factories import EVENING_MON_WED_THU, make_program
 
@@ -51,7 +54,6 @@ def test_a_search_with_errors_renders_its_panel_open_and_uncached(client):
 
 
 def test_key_ignores_place_words_and_page_but_keeps_filters_and_sort():
-    from django.http import QueryDict
 
     a = QueryDict("near=22903&q=trauma&page=3&evening=1&modality=dbt&modality=cbt&sort=hours")
     b = QueryDict("modality=cbt&sort=hours&modality=dbt&evening=1&near=10001")
@@ -61,8 +63,6 @@ def test_key_ignores_place_words_and_page_but_keeps_filters_and_sort():
 
 
 def test_the_lookup_lists_are_read_together_and_kept_in_their_own_order():
-    from programs.filters import ProgramFilter
-    from programs.models import Credential, Modality, PaymentType
 
     def values(form, name):
         return [str(value) for value, _label in form.fields[name].choices if value != ""]

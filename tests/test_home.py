@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.factories import EVENING_MON_WED_THU, make_program
+
 pytestmark = pytest.mark.django_db
 
 
@@ -45,7 +47,6 @@ def test_home_page_explains_what_an_iop_is_and_how_to_choose(client):
 
 
 def test_home_search_submission_lands_on_filtered_results(client):
-    from tests.factories import EVENING_MON_WED_THU, make_program
 
     make_program(name="Evening track", sessions=EVENING_MON_WED_THU)
     make_program(name="No schedule")

@@ -1,6 +1,7 @@
 """Whole public pages are served from the cache until anything they show changes."""
 
 import pytest
+from django.apps import apps
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
@@ -148,7 +149,6 @@ def test_with_no_stamp_pages_are_rendered_every_time(client):
 
 
 def test_every_table_of_the_app_has_the_change_triggers():
-    from django.apps import apps
 
     tables = {
         model._meta.db_table

@@ -8,8 +8,10 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
 from django.test import RequestFactory
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 # What README.md ("Production") tells a deployer to set, with example values.
 PRODUCTION_ENVIRONMENT = {
@@ -86,8 +88,6 @@ def test_pages_link_the_hashed_stylesheet_from_collectstatic(manifest_static, cl
 
 
 def test_whitenoise_serves_hashed_files_compressed_and_cached_for_a_year(manifest_static):
-    from django.contrib.staticfiles.storage import staticfiles_storage
-    from whitenoise.middleware import WhiteNoiseMiddleware
 
     def not_static(request):
         raise AssertionError(f"{request.path} was not served as a static file")

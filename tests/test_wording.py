@@ -1,5 +1,7 @@
 """How schedules are worded on cards and in the comparison (programs/wording.py)."""
 
+from datetime import time
+
 import pytest
 
 from programs.wording import day_list, schedule_summary, time_range
@@ -31,7 +33,6 @@ def test_schedule_summary_lists_each_time_slot_and_hours():
 def test_schedule_helpers():
     assert day_list([6, 5]) == "Sat, Sun"
     assert day_list([0, 1, 2, 4]) == "Mon-Wed, Fri"
-    from datetime import time
 
     assert time_range(time(12, 0), time(15, 0)) == "12-3 pm"
     assert time_range(time(8, 0), time(11, 45)) == "8-11:45 am"

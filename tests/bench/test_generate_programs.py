@@ -3,7 +3,9 @@
 from io import StringIO
 
 import pytest
+import zipcodes
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from bench.data import UNSEEN_CHANCE, locator_shape
 from programs.models import (
@@ -62,7 +64,6 @@ def test_creates_the_requested_number_of_published_synthetic_programs_with_facil
 
 
 def test_facilities_sit_at_real_zip_codes_near_their_centroid():
-    import zipcodes
 
     _generate("--count", "40", "--seed", "3")
 
@@ -131,7 +132,6 @@ def test_clear_removes_only_synthetic_rows():
 
 
 def test_negative_count_is_refused():
-    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="zero or more"):
         _generate("--count", "-1")

@@ -8,6 +8,7 @@ import os
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tests.factories import restore_migrated_rows
 
@@ -34,7 +35,6 @@ def _migrated_rows(transactional_db):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Debian's Chromium is missing at {CHROMIUM}: run `make browser`.")

@@ -7,7 +7,10 @@ the detail and compare tables have proper headers.
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from django.urls import reverse
 
+from programs.models import Program
 from tests.public_pages import PAGE_TYPES, make_public_pages
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -120,10 +123,6 @@ def test_the_checks_catch_an_unlabelled_field_and_a_skipped_heading(page):
 
 
 def test_pages_full_of_demo_listings_pass_wcag_21_aa_on_desktop_and_phone(page, phone_page):
-    from django.core.management import call_command
-    from django.urls import reverse
-
-    from programs.models import Program
 
     call_command("load_demo", verbosity=0)
     slugs = list(Program.objects.published().order_by("slug").values_list("slug", flat=True)[:4])
