@@ -21,8 +21,8 @@ from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from programs.filters import ProgramFilter
 from programs.models import Facility, Program, Source
+from programs.search import ProgramSearch
 
 # Targets from issues 7 and 17 (25,000 programs, 2 cores).
 P95_TARGET_MS = 50
@@ -179,7 +179,7 @@ class Inputs:
         searches.append(every_level)
         candidates = []
         for params in searches:
-            rows = ProgramFilter(params, queryset=programs).qs.count()
+            rows = ProgramSearch(params, queryset=programs).qs.count()
             candidates.append((abs(rows - target), urlencode(params, doseq=True), rows))
         candidates.sort()
         return [(query, rows) for _gap, query, rows in candidates[:20]]

@@ -109,7 +109,7 @@ class PublicCompressionMiddleware(GZipMiddleware):
 # A query string longer than this, or a parameter repeated more often, is not a search a
 # person made: the longest real one (every filter of the form, or a program page carrying its
 # search) stays well under both. The number of criteria a search may weigh is bounded by the
-# search form (``programs.filters.MAX_CRITERIA``).
+# search form (``programs.forms.MAX_CRITERIA``).
 MAX_QUERY_STRING = 4096
 MAX_VALUES_PER_PARAMETER = 25
 

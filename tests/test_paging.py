@@ -4,8 +4,8 @@ sorted search, the last page as cheap in queries as the first, distances read on
 import pytest
 
 from programs import paging
-from programs.filters import ProgramFilter
 from programs.models import Program
+from programs.search import ProgramSearch
 from tests.factories import make_facility, make_program, north_of_cville
 from tests.searching import search
 
@@ -32,7 +32,7 @@ def listings():
 
 
 def _pages(params: str) -> list[list[Program]]:
-    search = ProgramFilter(
+    search = ProgramSearch(
         dict(pair.split("=") for pair in params.split("&")) if params else {},
         queryset=Program.objects.published().select_related("facility"),
     )
@@ -42,7 +42,7 @@ def _pages(params: str) -> list[list[Program]]:
 
 def _sliced(params: str) -> list[Program]:
     """The whole sorted search in one query, as Django's own Paginator would slice it."""
-    search = ProgramFilter(
+    search = ProgramSearch(
         dict(pair.split("=") for pair in params.split("&")) if params else {},
         queryset=Program.objects.published(),
     )

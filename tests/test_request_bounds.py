@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from programs import middleware
-from programs.filters import MAX_CRITERIA
+from programs.forms import MAX_CRITERIA
 from programs.models import Condition, Credential, Format, Modality
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.http import QueryDict
 
-from programs.filters import ProgramFilter
 from programs.models import Program, StaffRole
+from programs.search import ProgramSearch
 from tests.factories import (
     DAYTIME_TUE_THU,
     EVENING_MON_WED_THU,
@@ -333,14 +333,14 @@ def test_filterset_entry_point_gives_a_filtered_sorted_queryset():
         name="Daytime", facility=make_facility(**north_of_cville(1)), sessions=DAYTIME_TUE_THU
     )
     params = QueryDict("near=22903&evening=1")
-    programs = ProgramFilter(params, queryset=Program.objects.published())
+    programs = ProgramSearch(params, queryset=Program.objects.published())
     assert programs.is_valid()
     assert [p.name for p in programs.qs] == ["Near", "Far"]
 
 
 def test_filterset_accepts_a_plain_dict_and_reports_errors():
     make_program(name="Any")
-    programs = ProgramFilter(
+    programs = ProgramSearch(
         {"near": "00000", "evening": "1"}, queryset=Program.objects.published()
     )
     assert not programs.is_valid()
@@ -350,6 +350,6 @@ def test_filterset_accepts_a_plain_dict_and_reports_errors():
 
 def test_max_hours_accepts_decimals():
     make_program(name="Nine", sessions=EVENING_MON_WED_THU)
-    programs = ProgramFilter({"max_hours": "9.0"}, queryset=Program.objects.published())
+    programs = ProgramSearch({"max_hours": "9.0"}, queryset=Program.objects.published())
     assert programs.form.is_valid() and programs.form.cleaned_data["max_hours"] == Decimal("9.0")
     assert [p.name for p in programs.qs] == ["Nine"]

@@ -9,8 +9,8 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.http import QueryDict
 
-from programs.filters import ProgramFilter
 from programs.models import Program
+from programs.search import ProgramSearch
 from tests.factories import (
     DAYTIME_TUE_THU,
     EVENING_MON_WED_THU,
@@ -205,12 +205,12 @@ def test_each_way_out_of_an_empty_page_finds_what_its_own_link_finds(params, exp
     # Every criterion is a must-have here, so that listings which do not report it do not fit
     # and the page is empty.
     _ways_out_listings()
-    search = ProgramFilter(QueryDict(params), queryset=Program.objects.published())
+    search = ProgramSearch(QueryDict(params), queryset=Program.objects.published())
     assert search.qs.count() == 0
     ways = search.relaxations()
     assert [way.count for way in ways] == expected
     for way in ways:
-        again = ProgramFilter(QueryDict(way.query), queryset=Program.objects.published())
+        again = ProgramSearch(QueryDict(way.query), queryset=Program.objects.published())
         assert way.count == again.qs.count(), way
 
 

@@ -1,6 +1,6 @@
 """A read-only JSON API: `/api/programs/` (the results page's search) and `/api/programs/<slug>/`.
 
-The list takes the results page's own parameters, read by the same ``ProgramFilter`` on the
+The list takes the results page's own parameters, read by the same ``ProgramSearch`` on the
 same ``published()`` programs, plus ``page`` and ``page_size``. Input is checked strictly:
 a parameter we do not know, a repeated single-value parameter or a value the filters reject
 answers 400 with a JSON body saying which and why, so a typo never silently widens a search.
@@ -18,6 +18,7 @@ from programs.filters import ProgramFilter
 from programs.models import Program
 from programs.models.loading import DETAIL, load_related
 from programs.pagecache import cached_page
+from programs.search import ProgramSearch
 from programs.serializers import program_data, program_paths
 
 DEFAULT_PAGE_SIZE = 20
@@ -97,7 +98,7 @@ def program_list(request):
         return _error(400, " ".join(filter(None, (page_error, size_error))))
 
     search = {name: params.getlist(name) for name in params if name not in PAGING_PARAMETERS}
-    programs = ProgramFilter(
+    programs = ProgramSearch(
         search, queryset=Program.objects.published().select_related("facility")
     )
     if programs.errors:

@@ -17,10 +17,10 @@ from programs.compare import (
     order_found,
     read_selection,
 )
-from programs.filters import search_link
 from programs.models import Condition, Program
 from programs.models.loading import DETAIL, load_related
 from programs.pagecache import cached_page
+from programs.search import search_link
 
 # Programs offered when the name typed in "Add a program" matches several.
 ADD_MATCHES = 10

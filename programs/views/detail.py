@@ -5,11 +5,11 @@ from django.shortcuts import get_object_or_404, render
 
 from programs import facts, fit
 from programs.compare import distances_from
-from programs.filters import search_link
 from programs.jsonld import as_script_data, facility_json_ld
 from programs.models import Condition, Program
 from programs.models.loading import DETAIL, load_related
 from programs.pagecache import cached_page
+from programs.search import search_link
 
 
 @cached_page

@@ -1,6 +1,6 @@
 """`/programs/export.csv`: the current search as a spreadsheet, every page of it.
 
-The query string is the results page's own, read by the same ``ProgramFilter`` on the same
+The query string is the results page's own, read by the same ``ProgramSearch`` on the same
 ``published()`` programs, so the file holds exactly the programs the page lists, in its order.
 Rows are streamed, and read from the database in chunks with their related facts loaded
 per chunk: the number of queries depends on the number of chunks, not of programs.
@@ -20,9 +20,9 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from programs.filters import ProgramFilter
 from programs.models import Program
 from programs.models.loading import DETAIL, in_chunks
+from programs.search import ProgramSearch
 from programs.serializers import CsvTable
 
 CHUNK_SIZE = 500
@@ -40,7 +40,7 @@ class _Echo:
 
 @require_safe
 def export_csv(request):
-    programs = ProgramFilter(
+    programs = ProgramSearch(
         request.GET, queryset=Program.objects.published().select_related("facility")
     )
     if programs.errors:

@@ -9,22 +9,23 @@ A page number past the end shows the last page; one that is not a number shows t
 from django.shortcuts import render
 
 from programs import fit, geo
-from programs.filters import DEFAULT_RADIUS, SORT_CHOICES, ProgramFilter
+from programs.filters import DEFAULT_RADIUS, SORT_CHOICES
 from programs.models import Program
 from programs.models.loading import FIT, load_related
 from programs.pagecache import cached_page
+from programs.search import ProgramSearch
 
 PER_PAGE = 20
 
 
 @cached_page
 def home(request):
-    return render(request, "programs/home.html", {"form": ProgramFilter(request=request).form})
+    return render(request, "programs/home.html", {"form": ProgramSearch(request=request).form})
 
 
 @cached_page
 def program_list(request):
-    programs = ProgramFilter(
+    programs = ProgramSearch(
         request.GET,
         queryset=Program.objects.published().select_related("facility"),
         request=request,
