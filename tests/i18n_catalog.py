@@ -47,6 +47,8 @@ class Msg:
 def _literal(expression) -> str | None:
     """The string of a template filter expression that is a plain literal, else None."""
     var = getattr(expression, "var", None)
+    if isinstance(var, str):  # a quoted constant such as a {% translate %}'s context
+        return var
     literal = getattr(var, "literal", None)
     return literal if isinstance(literal, str) else None
 
