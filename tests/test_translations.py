@@ -11,8 +11,11 @@ from django.utils import translation
 from programs.models import Condition, PaymentType
 from tests.i18n_catalog import (
     MO_FILE,
+    bare_text,
+    project_bare_text,
     project_python_messages,
     project_template_messages,
+    public_templates,
     python_messages,
     spanish_catalog,
     template_messages,
@@ -130,6 +133,68 @@ def test_the_check_reports_a_template_string_missing_from_the_catalog():
     ]
     missing = untranslated(messages)
     assert [m.msgid for m in missing] == ["A sentence nobody translated", "One %(n)s thing"]
+
+
+def test_no_public_template_has_text_outside_translation_tags():
+    names = [name for name, _source in public_templates()]
+    assert "programs/detail.html" in names and "404.html" in names
+    assert not any(name.startswith("admin/") for name in names)
+    bare = project_bare_text()
+    assert not bare, "Text outside {% translate %}:\n" + "\n".join(bare)
+
+
+def test_the_template_check_reports_words_outside_translation_tags():
+    source = """{% extends "base.html" %}{% load i18n %}
+{% block title %}Call sheet{% endblock %}
+{% block content %}{# a note for developers #}{% comment %}Not shown either{% endcomment %}
+<!-- an HTML comment -->
+<h1>{% translate "Find a program" %} · IOP Finder &amp; 988, 12:30 ✓</h1>
+<a href="{{ url }}" class="compare-toggle" aria-label="Add to compare: {{ program.name }}"
+   title="{% translate 'Find a program' %}">
+  {% if yes %}Shown here{% else %}{{ program.name }}{% endif %}</a>
+<img src="x.png" alt="A photo">
+<input placeholder="{% translate 'Find a program' %}">
+{% blocktranslate trimmed %}Nothing <strong>here</strong> is bare.{% endblocktranslate %}
+<p>{{ value|default:"Yes" }}</p>{% include "problem.html" with title="Went wrong" message=text %}
+{% endblock %}"""
+    assert bare_text(source, "example.html") == [
+        "example.html: 'Went wrong'",
+        "example.html: 'Yes'",
+        "example.html: aria-label='Add to compare'",
+        "example.html: alt='A photo'",
+        "example.html: 'Call sheet'",
+        "example.html: 'Shown here'",
+    ]
+
+
+def test_a_piece_of_a_tag_is_not_text_but_its_read_attributes_are():
+    assert bare_text('{% if x %} lang="en" data-x="a b"{% endif %}', "attr.html") == []
+    assert bare_text(' title="Bare words"', "attr.html") == ["attr.html: title='Bare words'"]
+
+
+@pytest.mark.django_db
+def test_spanish_pages_are_in_spanish_with_listing_text_marked_english(client, pages):
+    html = client.get(spanish(pages["detail"])).content.decode()
+    assert '<h2 id="intake-questions">Preguntas para la admisión</h2>' in html
+    assert "No informado - pregunte en la admisión" in html
+    assert "Not reported - ask at intake" not in html
+    assert '<h1 lang="en">Evening IOP</h1>' in html
+    assert '<span lang="en">Blue Ridge Recovery Center</span> ·' in html
+    assert re.search(r'<address lang="en">\d+ Main Street', html)
+    assert re.search(r'<dd lang="en">\d+ Main Street<br>Charlottesville, VA 22903</dd>', html)
+
+    results = client.get(spanish(pages["filtered-results"])).content.decode()
+    assert "1 programa para considerar" in results
+    assert 'lang="en">Evening IOP</a>' in results
+
+
+@pytest.mark.django_db
+def test_english_pages_carry_no_lang_marks_on_listing_text(client, pages):
+    html = client.get(pages["detail"]).content.decode()
+    assert "<h1>Evening IOP</h1>" in html
+    # Only <html lang="en"> itself: hreflang="en" is preceded by "href", not by a space.
+    assert re.findall(r'\slang="en"', html) == [' lang="en"']
+    assert "Questions to ask at intake" in html
 
 
 def test_the_check_reports_a_python_string_missing_from_the_catalog():

@@ -77,11 +77,12 @@ def axe_violations(page) -> list[str]:
     ]
 
 
-def check_every_page(page) -> dict[str, list[str]]:
+def check_every_page(page, prefix: str = "") -> dict[str, list[str]]:
+    """axe and the structure checks on every page type; prefix "/es" for the Spanish pages."""
     urls = make_public_pages()
     problems = {}
     for page_type in PAGE_TYPES:
-        page.goto(urls[page_type])
+        page.goto(prefix + urls[page_type])
         page.wait_for_load_state("networkidle")
         found = axe_violations(page) + page.evaluate(STRUCTURE_CHECKS)
         if found:
@@ -95,6 +96,12 @@ def test_every_public_page_passes_wcag_21_aa_on_a_desktop_screen(page):
 
 def test_every_public_page_passes_wcag_21_aa_on_a_360_pixel_phone(phone_page):
     assert check_every_page(phone_page) == {}
+
+
+@pytest.mark.parametrize("screen", ["page", "phone_page"])
+def test_every_spanish_page_passes_wcag_21_aa_on_a_desktop_screen_and_a_phone(request, screen):
+    # Longer words, lang="en" on listing text, translated labels and table captions.
+    assert check_every_page(request.getfixturevalue(screen), prefix="/es") == {}
 
 
 def test_phone_pages_do_not_scroll_sideways(phone_page):
