@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .constraints import ConstraintsNextToFields
 from .facility import Facility
@@ -24,10 +25,10 @@ _LINK_SALT = "programs.provider-link"
 
 
 class ReportReason(models.TextChoices):
-    CLOSED = "closed", "The listing is closed (the program no longer runs)"
-    PHONE = "phone", "The phone number is wrong"
-    ADDRESS = "address", "The address is wrong"
-    OTHER = "other", "Something else"
+    CLOSED = "closed", _("The listing is closed (the program no longer runs)")
+    PHONE = "phone", _("The phone number is wrong")
+    ADDRESS = "address", _("The address is wrong")
+    OTHER = "other", _("Something else")
 
 
 class Resolution(models.TextChoices):
