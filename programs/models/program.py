@@ -66,7 +66,9 @@ class Program(VersionedListing):
     typical_length_weeks = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Typical length of the program in weeks."
     )
-    group_size_max = models.PositiveSmallIntegerField(_("largest group size"), null=True, blank=True)
+    group_size_max = models.PositiveSmallIntegerField(
+        _("largest group size"), null=True, blank=True
+    )
 
     # Yes / no / not reported (NULL) facts.
     individual_therapy = models.BooleanField(
