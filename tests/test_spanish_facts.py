@@ -182,3 +182,16 @@ def test_a_fact_label_missing_from_the_catalog_shows_in_english_on_spanish_pages
     page = text_of(client.get("/es" + evening.get_absolute_url()))
     assert "Has a website of its own" in page
     assert "Reglas y admisión" in page
+
+
+def test_an_imported_listing_says_in_spanish_what_came_from_the_locator(client):
+    facility = make_facility(
+        source=Source.FINDTREATMENT, source_id="frid-1", source_published_year=2019
+    )
+    program = make_program(facility=facility)
+    page = text_of(client.get("/es" + program.get_absolute_url()))
+    assert "Del localizador nacional de tratamiento, según lo publicado hacia 2019" in page
+    assert "medicamentos para tratar la adicción y enfoques de tratamiento" in page
+    assert "Teléfono principal" in page
+    # The locator's "Spanish" means services in Spanish as well: the heading says so.
+    assert "Servicios en idiomas distintos del inglés" in page
