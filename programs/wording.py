@@ -25,7 +25,7 @@ _WEEKDAY_WORDS = [
 
 
 def weekday_abbr(day: int) -> str:
-    """ "Mon" for 0, "Sun" for 6 (in Spanish "lun", "dom")."""
+    """ "Mon" for 0, "Sun" for 6 (in Spanish "Lun", "Dom")."""
     return str(_WEEKDAY_WORDS[day])
 
 
