@@ -128,7 +128,7 @@ def test_a_spanish_comparison_shows_spanish_rows_and_values(client, evening):
     where = groups["Dónde y cuándo"]
     assert where["Modalidad"] == ["Mixta (en persona y virtual)", None]
     assert where["Horario"] == ["Lun, Mié, Jue 6-9 p. m.", "Mar, Jue 9 a. m.-12 p. m."]
-    assert groups["Quién lo atiende"]["Psiquiatra u otro médico"] == ["Por derivación", None]
+    assert groups["Quién le atiende"]["Psiquiatra u otro médico"] == ["Por derivación", None]
     trust = groups["De dónde vienen estos datos"]
     assert trust["Fuente"] == [
         "Equipo de revisión de IOP Finder",
