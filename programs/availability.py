@@ -2,13 +2,16 @@
 
 An availability fact is only worth showing with the day it was confirmed, and only trusted for
 ``FRESH_DAYS``: after that a page still shows it, but says when it was last confirmed and asks
-the family to check. A leaf module: it imports nothing of the app, so models, templates, the
-comparison and the search filter all read the same rule from here.
+the family to check. A leaf module: it imports nothing of the app but the wording helpers, so
+models, templates, the comparison and the search filter all read the same rule from here.
 """
 
 from datetime import date, timedelta
 
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
+
+from programs.wording import day_text
 
 # Openings come and go within weeks; a confirmation older than this is only a hint.
 FRESH_DAYS = 30
@@ -28,14 +31,11 @@ def accepting_recently(today: date) -> Q:
     return Q(accepting_new_clients=True, accepting_confirmed_on__gte=fresh_since(today))
 
 
-def _day(value: date) -> str:
-    return f"{value:%b} {value.day}, {value.year}"
-
-
 def _dated(statement: str, confirmed_on: date, today: date) -> str:
+    words = {"statement": statement, "day": day_text(confirmed_on)}
     if is_fresh(confirmed_on, today):
-        return f"{statement} (confirmed {_day(confirmed_on)})"
-    return f"{statement} (last confirmed {_day(confirmed_on)} - ask)"
+        return gettext("%(statement)s (confirmed %(day)s)") % words
+    return gettext("%(statement)s (last confirmed %(day)s - ask)") % words
 
 
 def accepting_wording(accepting: bool | None, confirmed_on: date | None, today: date) -> str:
@@ -45,7 +45,9 @@ def accepting_wording(accepting: bool | None, confirmed_on: date | None, today: 
     """
     if accepting is None or confirmed_on is None:
         return ""
-    statement = "Accepting new clients" if accepting else "Not accepting new clients"
+    statement = (
+        gettext("Accepting new clients") if accepting else gettext("Not accepting new clients")
+    )
     return _dated(statement, confirmed_on, today)
 
 
@@ -54,7 +56,7 @@ def wait_wording(days: int | None, confirmed_on: date | None, today: date) -> st
     if days is None or confirmed_on is None:
         return ""
     if days == 0:
-        statement = "No wait: a first appointment within a day"
+        statement = gettext("No wait: a first appointment within a day")
     else:
-        statement = f"About {days} day{'s' if days != 1 else ''}"
+        statement = ngettext("About %(days)d day", "About %(days)d days", days) % {"days": days}
     return _dated(statement, confirmed_on, today)

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from programs import facts, geo
 from programs.models import Source
+from programs.wording import day_text
 
 MIN_PROGRAMS = 2
 MAX_PROGRAMS = 4
@@ -82,27 +84,27 @@ def read_selection(query) -> Selection:
     bad = [slug for slug in slugs if not SLUG_RE.match(slug) or len(slug) > 220]
     unique = list(dict.fromkeys(slugs))
     if bad:
-        selection.problem = (
-            f"“{bad[0][:60]}” is not a program’s short name. Use “Add to compare” on a "
+        selection.problem = gettext(
+            "“%(slug)s” is not a program’s short name. Use “Add to compare” on a "
             "program’s page or in the search results."
-        )
+        ) % {"slug": bad[0][:60]}
         selection.status = 400
         selection.slugs = [slug for slug in unique if slug not in bad]
         selection.fixed_url = selection.url(selection.slugs[:MAX_PROGRAMS])
-        selection.fixed_label = "Compare without it"
+        selection.fixed_label = gettext("Compare without it")
     elif len(unique) < len(slugs):
-        selection.problem = "The same program is listed more than once in this comparison."
+        selection.problem = gettext("The same program is listed more than once in this comparison.")
         selection.status = 400
         selection.fixed_url = selection.url(unique[:MAX_PROGRAMS])
-        selection.fixed_label = "Compare each program once"
+        selection.fixed_label = gettext("Compare each program once")
     elif len(slugs) > MAX_PROGRAMS:
-        selection.problem = (
-            f"You can compare up to {MAX_PROGRAMS} programs side by side; this link lists "
-            f"{len(slugs)}. Remove some, or compare the first {MAX_PROGRAMS}."
-        )
+        selection.problem = gettext(
+            "You can compare up to %(most)d programs side by side; this link lists "
+            "%(listed)d. Remove some, or compare the first %(most)d."
+        ) % {"most": MAX_PROGRAMS, "listed": len(slugs)}
         selection.status = 400
         selection.fixed_url = selection.url(slugs[:MAX_PROGRAMS])
-        selection.fixed_label = f"Compare the first {MAX_PROGRAMS}"
+        selection.fixed_label = gettext("Compare the first %(most)d") % {"most": MAX_PROGRAMS}
     return selection
 
 
@@ -126,12 +128,12 @@ def order_found(selection: Selection, programs) -> list:
     if unknown and not selection.problem:
         known = [slug for slug in selection.slugs if slug in by_slug]
         names = ", ".join(f"“{slug}”" for slug in unknown)
-        selection.problem = (
-            f"We could not find {names}. The program may have been removed or renamed."
-        )
+        selection.problem = gettext(
+            "We could not find %(names)s. The program may have been removed or renamed."
+        ) % {"names": names}
         selection.status = 404
         selection.fixed_url = selection.url(known)
-        selection.fixed_label = "Compare the others"
+        selection.fixed_label = gettext("Compare the others")
     return [by_slug[slug] for slug in selection.slugs if slug in by_slug]
 
 
@@ -201,10 +203,12 @@ def count_differences(groups: list[RowGroup]) -> int:
 
 def _verified(facility) -> str:
     if facility.last_verified is None:
-        return "Not yet checked by a person"
-    return (
-        f"{facility.last_verified:%b} {facility.last_verified.day}, {facility.last_verified.year}"
-    )
+        return gettext("Not yet checked by a person")
+    return day_text(facility.last_verified)
+
+
+def _miles(miles: float) -> str:
+    return gettext("%(miles)s miles") % {"miles": f"{miles:g}"}
 
 
 def _cell(value):
@@ -222,31 +226,31 @@ def build_rows(programs, conditions, distances: dict | None = None, criteria=())
     to miles (or None when unknown) and adds a distance row after the town. ``criteria``,
     the search's chosen criteria (answered with ``fit.answer()``), come first.
     """
-    asked = RowGroup("What you asked")
+    asked = RowGroup(gettext("What you asked"))
     for chosen in criteria:
         answers = {1: True, 0: False, None: None}
         asked.add(chosen.label, [answers[getattr(p, chosen.alias, None)] for p in programs])
-    groups = {group: RowGroup(group.title) for group in facts.GROUPS}
+    groups = {group: RowGroup(str(group.title)) for group in facts.GROUPS}
     for fact in facts.compare_facts():
         group = groups[fact.group]
-        group.add(fact.label, [_cell(fact.value(p)) for p in programs], help=fact.help)
+        group.add(str(fact.label), [_cell(fact.value(p)) for p in programs], help=str(fact.help))
         if fact.key == "town" and distances is not None:
             group.add(
-                "Distance",
+                gettext("Distance"),
                 [
-                    f"{distances[p.pk]:g} miles"
+                    _miles(distances[p.pk])
                     if distances.get(p.pk) is not None
-                    else "Unknown (no map location)"
+                    else gettext("Unknown (no map location)")
                     for p in programs
                 ],
-                help="Straight-line distance from the place you searched.",
+                help=gettext("Straight-line distance from the place you searched."),
             )
     for condition in conditions:
         groups[facts.CO_OCCURRING].add(
-            condition.name, [p.condition_support_label(condition) for p in programs]
+            condition.display_name, [p.condition_support_label(condition) for p in programs]
         )
 
-    trust = RowGroup("Where these facts come from")
-    trust.add("Source", [Source(p.facility.source).label for p in programs])
-    trust.add("Last checked by a person", [_verified(p.facility) for p in programs])
+    trust = RowGroup(gettext("Where these facts come from"))
+    trust.add(gettext("Source"), [str(Source(p.facility.source).label) for p in programs])
+    trust.add(gettext("Last checked by a person"), [_verified(p.facility) for p in programs])
     return [*([asked] if criteria else []), *groups.values(), trust]

@@ -6,7 +6,8 @@ walk ``FACTS``; none of them names a fact of its own. A fact declares:
 * ``key``: its name in the JSON API (a dotted path places it inside an object:
   ``"schedule.has_evening"``, ``"facility.languages"``) and its identity everywhere else;
 * ``label``: how pages and the comparison name it (the model field's ``verbose_name`` where it
-  has one, read through ``_label()``), and ``help``, a short plain-words note;
+  has one, read through ``_label()``), and ``help``, a short plain-words note; both are lazy
+  translations, read in the page's language when a page shows them (README, "Two languages");
 * ``group``: one of ``GROUPS``: the four criteria families compare on, then the rest;
 * ``shown``: its value for people: True / False / None (not reported) / a short text / a list of
   names; ``programs/_fact_value.html`` renders it, "Not reported - ask at intake" for None;
@@ -28,6 +29,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
 from programs.models import (
     Availability,
     ConditionSupportLevel,
@@ -40,14 +45,15 @@ from programs.models import (
     Program,
     Weekday,
 )
+from programs.models.choices import WEEKDAY_ABBR
 from programs.models.loading import loaded
-from programs.wording import sessions_text
+from programs.wording import sessions_text, weekday_abbr
 
 
 @dataclass(frozen=True)
 class Group:
     slug: str
-    title: str
+    title: str  # a lazy translation
     # A heading that depends on the listing, where one source means something else by the
     # same facts; None keeps ``title``.
     title_for: Callable[[Program], str | None] | None = None
@@ -56,23 +62,23 @@ class Group:
         return (self.title_for and self.title_for(program)) or self.title
 
 
-WHERE = Group("where-when", "Where and when")
-STAFF = Group("who-treats", "Who treats you")
-APPROACH = Group("how-treat", "How they treat")
-CO_OCCURRING = Group("co-occurring", "Care for co-occurring mental-health conditions")
-PAYMENT = Group("payment", "Payment")
-PEOPLE = Group("served", "Who is served")
+WHERE = Group("where-when", _("Where and when"))
+STAFF = Group("who-treats", _("Who treats you"))
+APPROACH = Group("how-treat", _("How they treat"))
+CO_OCCURRING = Group("co-occurring", _("Care for co-occurring mental-health conditions"))
+PAYMENT = Group("payment", _("Payment"))
+PEOPLE = Group("served", _("Who is served"))
 # The locator codes only languages other than English: its "Spanish" means services in Spanish
 # as well, not "no English".
 LANGUAGES = Group(
     "languages",
-    "Languages staff speak",
+    _("Languages staff speak"),
     title_for=lambda p: (
-        "Services in languages other than English" if p.facility.is_from_locator else None
+        gettext("Services in languages other than English") if p.facility.is_from_locator else None
     ),
 )
-LICENSING = Group("licensing", "Licensing and accreditation")
-RULES = Group("rules", "Rules and admission")
+LICENSING = Group("licensing", _("Licensing and accreditation"))
+RULES = Group("rules", _("Rules and admission"))
 GROUPS = [WHERE, STAFF, APPROACH, CO_OCCURRING, PAYMENT, PEOPLE, LANGUAGES, LICENSING, RULES]
 
 
@@ -128,8 +134,8 @@ class Fact:
 
 
 def _label(model, field: str) -> str:
-    name = str(model._meta.get_field(field).verbose_name)
-    return name[:1].upper() + name[1:]
+    # capfirst() of a lazy verbose_name stays lazy: the label is read in the page's language.
+    return capfirst(model._meta.get_field(field).verbose_name)
 
 
 def choice_data(value, choices) -> dict | None:
@@ -150,7 +156,9 @@ def _choice_label(value, choices) -> str | None:
 
 
 def _rows(rows) -> list[dict] | None:
-    return [{"slug": row.slug, "name": row.name} for row in rows] or None
+    # The name in the page's language (a curator's Spanish name under /es/); the slug is the
+    # stable identifier.
+    return [{"slug": row.slug, "name": row.display_name} for row in rows] or None
 
 
 def _iso(value) -> str | None:
@@ -168,9 +176,9 @@ def _roles(program, test) -> list:
 def _best_availability(roles) -> str | None:
     availabilities = {role.availability for role in roles}
     if Availability.ON_SITE in availabilities:
-        return Availability.ON_SITE.label
+        return str(Availability.ON_SITE.label)
     if Availability.REFERRAL in availabilities:
-        return Availability.REFERRAL.label
+        return str(Availability.REFERRAL.label)
     return None
 
 
@@ -178,18 +186,21 @@ def _modalities_of_kind(program, kind: str) -> list[str] | str | None:
     modalities = list(loaded(program, "modalities"))
     if not modalities:
         return None
-    return _names(m for m in modalities if m.kind == kind) or "None listed"
+    return _names(m for m in modalities if m.kind == kind) or gettext("None listed")
 
 
 def _hours(program) -> str | None:
     hours = program.hours_per_week
-    return f"{float(hours):g} hours" if hours is not None else None
+    return (
+        gettext("%(hours)s hours") % {"hours": f"{float(hours):g}"} if hours is not None else None
+    )
 
 
 def _sessions_data(program) -> list[dict] | None:
     return [
         {
-            "weekday": Weekday(session.weekday).label,
+            # A stable English identifier ("Monday"), whatever the page's language.
+            "weekday": Weekday(session.weekday).name.capitalize(),
             "start": session.start.strftime("%H:%M"),
             "end": session.end.strftime("%H:%M"),
             "track": session.track or None,
@@ -200,7 +211,7 @@ def _sessions_data(program) -> list[dict] | None:
 
 def _sessions_csv(program) -> list[str] | None:
     return [
-        f"{Weekday(s.weekday).label[:3]} {s.start:%H:%M}-{s.end:%H:%M}"
+        f"{weekday_abbr(s.weekday)} {s.start:%H:%M}-{s.end:%H:%M}"
         + (f" ({s.track})" if s.track else "")
         for s in loaded(program, "sessions")
     ] or None
@@ -209,7 +220,7 @@ def _sessions_csv(program) -> list[str] | None:
 def _staff_data(program) -> list[dict] | None:
     return [
         {
-            "credential": {"slug": role.credential.slug, "name": role.credential.name},
+            "credential": {"slug": role.credential.slug, "name": role.credential.display_name},
             "availability": choice_data(role.availability, Availability),
             "count": role.count,
             "leads_groups": role.leads_groups,
@@ -220,7 +231,7 @@ def _staff_data(program) -> list[dict] | None:
 
 def _staff_text(program) -> list[str] | None:
     return [
-        f"{role.credential.name} ({Availability(role.availability).label.lower()})"
+        f"{role.credential.display_name} ({Availability(role.availability).label.lower()})"
         for role in loaded(program, "staff_roles")
     ] or None
 
@@ -228,7 +239,10 @@ def _staff_text(program) -> list[str] | None:
 def _conditions_data(program) -> list[dict] | None:
     return [
         {
-            "condition": {"slug": support.condition.slug, "name": support.condition.name},
+            "condition": {
+                "slug": support.condition.slug,
+                "name": support.condition.display_name,
+            },
             "support": choice_data(support.support, ConditionSupportLevel),
         }
         for support in loaded(program, "condition_support")
@@ -237,7 +251,7 @@ def _conditions_data(program) -> list[dict] | None:
 
 def _conditions_text(program) -> list[str] | None:
     return [
-        f"{s.condition.name}: {ConditionSupportLevel(s.support).label.lower()}"
+        f"{s.condition.display_name}: {ConditionSupportLevel(s.support).label.lower()}"
         for s in loaded(program, "condition_support")
     ] or None
 
@@ -245,7 +259,7 @@ def _conditions_text(program) -> list[str] | None:
 def _medications(program) -> list[str] | str | None:
     names = _names(loaded(program, "medications"))
     if names is None and program.offers_mat is False:
-        return "None"
+        return gettext("None")
     return names
 
 
@@ -271,11 +285,25 @@ def _missing_conditions_question(program, conditions) -> list[str]:
     if not supports or program.dual_diagnosis == DualDiagnosis.ADDICTION_ONLY:
         return []
     reported = {support.condition_id for support in supports}
-    missing = [in_sentence(c.name) for c in conditions if c.pk not in reported]
+    missing = [in_sentence(c.display_name) for c in conditions if c.pk not in reported]
     if not missing:
         return []
-    listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
-    return [f"Do you treat {listed} here, by referral, or not at all?"]
+    return [condition_question(missing)]
+
+
+def or_list(names: list[str]) -> str:
+    """ "A, B or C"."""
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(first)s or %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def condition_question(names: list[str]) -> str:
+    """The intake question about conditions a listing does not say it treats (names as
+    ``in_sentence()`` gives them)."""
+    return gettext("Do you treat %(conditions)s here, by referral, or not at all?") % {
+        "conditions": or_list(names)
+    }
 
 
 def _bool(field: str, group: Group, question: str = "", **options) -> Fact:
@@ -290,13 +318,16 @@ def _bool(field: str, group: Group, question: str = "", **options) -> Fact:
     )
 
 
-def _number(field: str, label: str, group: Group, unit: str, heading: str, question: str) -> Fact:
-    """A count stored in one nullable field: "12 weeks" on pages, the number in the API."""
+def _number(
+    field: str, label: str, group: Group, amount: Callable[[int], str], heading: str, question: str
+) -> Fact:
+    """A count stored in one nullable field: "12 weeks" on pages (``amount`` words it), the
+    number in the API."""
     return Fact(
         field,
         label,
         group,
-        shown=lambda p: f"{getattr(p, field)} {unit}" if getattr(p, field) else None,
+        shown=lambda p: amount(getattr(p, field)) if getattr(p, field) else None,
         data=lambda p: getattr(p, field),
         csv_heading=heading,
         question=question,
@@ -334,7 +365,7 @@ FACTS: list[Fact] = [
     # Where and when
     Fact(
         "level_of_care",
-        "Level of care",
+        _("Level of care"),
         WHERE,
         shown=lambda p: _choice_label(p.level_of_care, LevelOfCare),
         data=lambda p: choice_data(p.level_of_care, LevelOfCare),
@@ -342,7 +373,7 @@ FACTS: list[Fact] = [
     ),
     Fact(
         "address",
-        "Address",
+        _("Address"),
         WHERE,
         shown=lambda p: p.facility.address_lines,
         block="programs/facts/_address.html",
@@ -352,81 +383,82 @@ FACTS: list[Fact] = [
     ),
     Fact(
         "town",
-        "Town",
+        _("Town"),
         WHERE,
         shown=lambda p: f"{p.facility.city}, {p.facility.state}",
         **COMPARISON_ONLY,
     ),
     Fact(
         "format",
-        "Format",
+        _("Format"),
         WHERE,
         shown=lambda p: _choice_label(p.format, Format),
         data=lambda p: choice_data(p.format, Format),
-        question="Are sessions in person, online, or both?",
+        question=_("Are sessions in person, online, or both?"),
     ),
     Fact(
         "schedule.hours_per_week",
-        "Hours per week",
+        _("Hours per week"),
         WHERE,
         shown=_hours,
         data=lambda p: float(p.hours_per_week) if p.hours_per_week is not None else None,
     ),
     Fact(
         "schedule.has_evening",
-        "Evening sessions",
+        _("Evening sessions"),
         WHERE,
         shown=lambda p: p.has_evening,
-        help="Starting at 4 pm or later.",
+        help=_("Starting at 4 pm or later."),
     ),
-    Fact("schedule.has_weekend", "Weekend sessions", WHERE, shown=lambda p: p.has_weekend),
+    Fact("schedule.has_weekend", _("Weekend sessions"), WHERE, shown=lambda p: p.has_weekend),
     Fact(
         "schedule.days",
-        "Days",
+        _("Days"),
         WHERE,
         shown=lambda p: p.schedule_days or None,
+        csv=lambda p: [weekday_abbr(WEEKDAY_ABBR.index(day)) for day in p.schedule_days] or None,
         on_page=False,
         in_compare=False,
     ),
     _number(
         "typical_length_weeks",
-        "Typical length",
+        _("Typical length"),
         WHERE,
-        "weeks",
-        "Typical length (weeks)",
-        "How many weeks does the program usually last?",
+        lambda n: ngettext("%(count)d week", "%(count)d weeks", n) % {"count": n},
+        _("Typical length (weeks)"),
+        _("How many weeks does the program usually last?"),
     ),
     Fact(
         "schedule.sessions",
-        "Schedule",
+        _("Schedule"),
         WHERE,
         shown=lambda p: sessions_text(loaded(p, "sessions")) or None,
         data=_sessions_data,
         csv=_sessions_csv,
-        csv_heading="Sessions",
-        question="Which days and times do sessions run, and how many hours a week is that?",
+        csv_heading=_("Sessions"),
+        question=_("Which days and times do sessions run, and how many hours a week is that?"),
         block="programs/facts/_schedule.html",
     ),
     # Who treats you
     Fact(
         "physician",
-        "Psychiatrist or other physician",
+        _("Psychiatrist or other physician"),
         STAFF,
         shown=lambda p: _best_availability(_roles(p, lambda c: c.is_physician)),
-        question="Is a psychiatrist or other physician available, on site or by referral?",
+        question=_("Is a psychiatrist or other physician available, on site or by referral?"),
         **COMPARISON_ONLY,
     ),
     Fact(
         "prescriber",
-        "Someone who can prescribe",
+        _("Someone who can prescribe"),
         STAFF,
         shown=lambda p: _best_availability(_roles(p, lambda c: c.is_prescriber)),
-        help="A physician, nurse practitioner or physician assistant.",
+        help=_("A physician, nurse practitioner or physician assistant."),
         **COMPARISON_ONLY,
     ),
     Fact(
         "licensed_therapists",
-        "Licensed therapists",
+        _("Licensed therapists"),
         STAFF,
         shown=lambda p: _names(
             f"{role.credential} ({role.get_availability_display().lower()})"
@@ -437,33 +469,33 @@ FACTS: list[Fact] = [
     _bool(
         "individual_therapy",
         STAFF,
-        "Will I have individual sessions with a licensed therapist, and how often?",
+        _("Will I have individual sessions with a licensed therapist, and how often?"),
     ),
     Fact(
         "group_leaders",
-        "Who leads groups",
+        _("Who leads groups"),
         STAFF,
         shown=lambda p: _names(r.credential for r in loaded(p, "staff_roles") if r.leads_groups),
-        question="Who leads the groups, and what credentials do they hold?",
+        question=_("Who leads the groups, and what credentials do they hold?"),
         **COMPARISON_ONLY,
     ),
     _number(
         "group_size_max",
-        "Largest group",
+        _("Largest group"),
         STAFF,
-        "people",
-        "Largest group size",
-        "How many people are in a group?",
+        lambda n: ngettext("%(count)d person", "%(count)d people", n) % {"count": n},
+        _("Largest group size"),
+        _("How many people are in a group?"),
     ),
     Fact(
         "staff",
-        "Treatment team",
+        _("Treatment team"),
         STAFF,
         shown=_staff_text,
         data=_staff_data,
         csv=_staff_text,
-        csv_heading="Staff",
-        question="Who is on the treatment team, and what licenses do they hold?",
+        csv_heading=_("Staff"),
+        question=_("Who is on the treatment team, and what licenses do they hold?"),
         block="programs/facts/_staff.html",
         in_compare=False,
     ),
@@ -474,7 +506,7 @@ FACTS: list[Fact] = [
         APPROACH,
         shown=lambda p: _names(loaded(p, "modalities")),
         data=lambda p: _rows(loaded(p, "modalities")),
-        question="Which therapies do you use (for example CBT, DBT, 12-step facilitation)?",
+        question=_("Which therapies do you use (for example CBT, DBT, 12-step facilitation)?"),
         block="programs/facts/_modalities.html",
         in_compare=False,
     ),
@@ -493,50 +525,62 @@ FACTS: list[Fact] = [
     _bool(
         "offers_mat",
         APPROACH,
-        "Do you prescribe or continue medication for addiction treatment, such as "
-        "buprenorphine or naltrexone?",
+        _(
+            "Do you prescribe or continue medication for addiction treatment, such as "
+            "buprenorphine or naltrexone?"
+        ),
     ),
     _program_list(
         "medications",
         APPROACH,
-        "Which medications for addiction treatment can I get or keep taking here?",
-        label="Medications offered",
+        _("Which medications for addiction treatment can I get or keep taking here?"),
+        label=_("Medications offered"),
         shown=_medications,
         asks=_asks_medications,
     ),
-    _program_list("group_topics", APPROACH, "What topics do the groups cover?"),
-    _bool("family_program", APPROACH, "Is there a family program or family therapy?"),
-    _bool("aftercare_planning", APPROACH, "Will you help plan aftercare when I finish?"),
+    _program_list(
+        "group_topics",
+        APPROACH,
+        _("What topics do the groups cover?"),
+        label=_("Group topics"),
+    ),
+    _bool("family_program", APPROACH, _("Is there a family program or family therapy?")),
+    _bool("aftercare_planning", APPROACH, _("Will you help plan aftercare when I finish?")),
     # Co-occurring mental-health care
     Fact(
         "dual_diagnosis",
-        "Overall",
+        _("Overall"),
         CO_OCCURRING,
         shown=lambda p: _choice_label(p.dual_diagnosis, DualDiagnosis),
         data=lambda p: choice_data(p.dual_diagnosis, DualDiagnosis),
-        csv_heading="Co-occurring (dual-diagnosis) capability",
-        question="Do you treat mental-health conditions such as depression, anxiety or PTSD "
-        "here, or refer out?",
+        csv_heading=_("Co-occurring (dual-diagnosis) capability"),
+        question=_(
+            "Do you treat mental-health conditions such as depression, anxiety or PTSD here, "
+            "or refer out?"
+        ),
     ),
     _bool(
         "psychiatric_evaluation",
         CO_OCCURRING,
-        "Is a psychiatric evaluation part of intake?",
+        _("Is a psychiatric evaluation part of intake?"),
+        label=_("Psychiatric evaluation"),
     ),
     _bool(
         "medication_management",
         CO_OCCURRING,
-        "Can someone here prescribe and manage psychiatric medication?",
+        _("Can someone here prescribe and manage psychiatric medication?"),
     ),
     Fact(
         "conditions",
-        "Condition by condition",
+        _("Condition by condition"),
         CO_OCCURRING,
         shown=_conditions_text,
         data=_conditions_data,
         csv=_conditions_text,
-        csv_heading="Co-occurring conditions",
-        question="Which mental-health conditions do you treat on site, and which do you refer out?",
+        csv_heading=_("Co-occurring conditions"),
+        question=_(
+            "Which mental-health conditions do you treat on site, and which do you refer out?"
+        ),
         asks=_asks_conditions,
         follow_up=_missing_conditions_question,
         block="programs/facts/_conditions.html",
@@ -546,50 +590,52 @@ FACTS: list[Fact] = [
     _facility_list(
         "payment_types",
         PAYMENT,
-        "Which insurance do you accept, and is there a sliding fee or payment plan?",
-        label="Payment accepted",
+        _("Which insurance do you accept, and is there a sliding fee or payment plan?"),
+        label=_("Payment accepted"),
     ),
     _program_list(
         "populations",
         PEOPLE,
-        "Who is the program for (age, gender, other groups)?",
+        _("Who is the program for (age, gender, other groups)?"),
     ),
     _facility_list(
         "languages",
         LANGUAGES,
-        "Which languages do staff speak?",
-        label="Languages spoken by staff",
+        _("Which languages do staff speak?"),
+        label=_("Languages spoken by staff"),
     ),
     _facility_list(
         "accreditations",
         LICENSING,
-        "Is the program licensed by the state, and is it accredited (for example CARF or The "
-        "Joint Commission)?",
-        label="Licenses and accreditations",
+        _(
+            "Is the program licensed by the state, and is it accredited (for example CARF or The "
+            "Joint Commission)?"
+        ),
+        label=_("Licenses and accreditations"),
     ),
     Fact(
         "facility.operation",
-        "Run by",
+        _("Run by"),
         LICENSING,
         shown=lambda p: _choice_label(p.facility.operation, Operation),
         data=lambda p: choice_data(p.facility.operation, Operation),
     ),
-    _bool("drug_testing", RULES, "Do you test for drugs and alcohol, and how often?"),
+    _bool("drug_testing", RULES, _("Do you test for drugs and alcohol, and how often?")),
     # Availability is shown only with the day it was confirmed (programs.availability words it,
     # and after 30 days says "last confirmed ... - ask"); the API and CSV give the raw answer and
     # its date. An answer too old to rely on is asked about again at intake.
     Fact(
         "accepting_new_clients",
-        "Accepting new clients",
+        _("Accepting new clients"),
         RULES,
         shown=lambda p: p.accepting_display or None,
         data=lambda p: p.accepting_new_clients,
-        question="Are you taking new clients now, and how soon could I start?",
+        question=_("Are you taking new clients now, and how soon could I start?"),
         asks=lambda p: not p.accepting_is_current,
     ),
     Fact(
         "accepting_confirmed_on",
-        "Accepting new clients: confirmed on",
+        _("Accepting new clients: confirmed on"),
         RULES,
         shown=lambda p: _iso(p.accepting_confirmed_on),
         on_page=False,
@@ -597,15 +643,15 @@ FACTS: list[Fact] = [
     ),
     Fact(
         "typical_wait_days",
-        "Typical wait for a first appointment",
+        _("Typical wait for a first appointment"),
         RULES,
         shown=lambda p: p.wait_display or None,
         data=lambda p: p.typical_wait_days,
-        csv_heading="Typical wait for a first appointment (days)",
+        csv_heading=_("Typical wait for a first appointment (days)"),
     ),
     Fact(
         "wait_confirmed_on",
-        "Typical wait: confirmed on",
+        _("Typical wait: confirmed on"),
         RULES,
         shown=lambda p: _iso(p.wait_confirmed_on),
         on_page=False,
@@ -676,7 +722,7 @@ def intake_questions(program, conditions=()) -> list[str]:
     questions = []
     for fact in FACTS:
         if fact.question and fact.is_unknown(program):
-            questions.append(fact.question)
+            questions.append(str(fact.question))
         if fact.follow_up is not None:
             questions.extend(fact.follow_up(program, list(conditions)))
     return questions

@@ -17,6 +17,7 @@ Each criterion below names the fact of ``programs.facts`` it tests (its card lin
 fact's value) and declares its test once, as a SQL expression over a program row.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,8 @@ from django.db import connections
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from programs import facts
 from programs.availability import accepting_recently
@@ -41,15 +44,36 @@ from programs.models import (
     StaffRole,
 )
 from programs.models.choices import WEEKDAY_ABBR
+from programs.wording import weekday_abbr
 
 MATCHES, MIGHT_FIT, DOES_NOT_FIT = 0, 1, 2
 GROUP_KEYS = {MATCHES: "matches", MIGHT_FIT: "might_fit", DOES_NOT_FIT: "does_not_fit"}
 ANSWERS = {1: "yes", 0: "no", None: None}  # as the API and CSV give them; None: not reported
 GROUP_TITLES = {
-    MATCHES: "Matches everything you asked",
-    MIGHT_FIT: "Might fit: ask about what is not reported",
-    DOES_NOT_FIT: "Does not fit",
+    MATCHES: _("Matches everything you asked"),
+    MIGHT_FIT: _("Might fit: ask about what is not reported"),
+    DOES_NOT_FIT: _("Does not fit"),
 }
+
+
+def _either(names) -> str:
+    """ "A or B or C", in the page's language."""
+    return functools.reduce(
+        lambda first, last: gettext("%(first)s or %(last)s") % {"first": first, "last": last},
+        [str(name) for name in names],
+    )
+
+
+def _not_listed(value) -> str:
+    return gettext("%(value)s not listed") % {"value": value}
+
+
+def _day_words(days) -> str:
+    return ", ".join(weekday_abbr(WEEKDAY_ABBR.index(day.capitalize())) for day in days)
+
+
+def _hours(value) -> str:
+    return f"{value.normalize():f}"
 
 
 def _state(met: Q, reported: Q) -> Case:
@@ -134,40 +158,40 @@ CRITERIA: list[Criterion] = [
         "evening",
         "schedule.sessions",
         _yes_no("has_evening"),
-        lambda v: "Evening sessions",
-        lambda v: "no evening sessions",
+        lambda v: gettext("Evening sessions"),
+        lambda v: gettext("no evening sessions"),
         explains=True,
     ),
     Criterion(
         "weekend",
         "schedule.sessions",
         _yes_no("has_weekend"),
-        lambda v: "Weekend sessions",
-        lambda v: "no weekend sessions",
+        lambda v: gettext("Weekend sessions"),
+        lambda v: gettext("no weekend sessions"),
         explains=True,
     ),
     Criterion(
         "days",
         "schedule.sessions",
         _within_days,
-        lambda v: "Meets only on " + ", ".join(day.capitalize() for day in v),
-        lambda v: "sessions on other days",
+        lambda v: gettext("Meets only on %(days)s") % {"days": _day_words(v)},
+        lambda v: gettext("sessions on other days"),
         explains=True,
     ),
     Criterion(
         "max_hours",
         "schedule.hours_per_week",
         lambda v: _state(Q(hours_per_week__lte=v), Q(hours_per_week__isnull=False)),
-        lambda v: f"At most {v.normalize():f} hours a week",
-        lambda v: f"more than {v.normalize():f} hours a week",
+        lambda v: gettext("At most %(hours)s hours a week") % {"hours": _hours(v)},
+        lambda v: gettext("more than %(hours)s hours a week") % {"hours": _hours(v)},
         explains=True,
     ),
     Criterion(
         "format",
         "format",
         lambda v: _state(Q(format__in=v), ~Q(format=Format.NOT_REPORTED)),
-        lambda v: " or ".join(Format(code).label for code in v),
-        lambda v: "another format",
+        lambda v: _either(Format(code).label for code in v),
+        lambda v: gettext("another format"),
     ),
     Criterion(
         "physician",
@@ -176,24 +200,24 @@ CRITERIA: list[Criterion] = [
             _staff(credential__is_physician=True, availability=Availability.ON_SITE),
             _staff(credential__is_physician=True),
         ),
-        lambda v: "Psychiatrist or physician on site",
-        lambda v: "a physician by referral only",
+        lambda v: gettext("Psychiatrist or physician on site"),
+        lambda v: gettext("a physician by referral only"),
         explains=True,
     ),
     Criterion(
         "prescriber",
         "prescriber",
         lambda v: _met_or_unknown(_staff(credential__is_prescriber=True)),
-        lambda v: "Someone who can prescribe",
-        lambda v: "no prescriber",
+        lambda v: gettext("Someone who can prescribe"),
+        lambda v: gettext("no prescriber"),
         explains=True,
     ),
     Criterion(
         "therapist",
         "individual_therapy",
         _yes_no("individual_therapy"),
-        lambda v: "Individual therapy with a licensed therapist",
-        lambda v: "no individual therapy",
+        lambda v: gettext("Individual therapy with a licensed therapist"),
+        lambda v: gettext("no individual therapy"),
     ),
     Criterion(
         "leader",
@@ -202,24 +226,24 @@ CRITERIA: list[Criterion] = [
             _staff(credential__in=list(v), leads_groups=True),
             _staff(credential__in=list(v), leads_groups=False),
         ),
-        lambda v: "Groups led by " + " or ".join(str(row) for row in v),
-        lambda v: "groups led by others",
+        lambda v: gettext("Groups led by %(roles)s") % {"roles": _either(v)},
+        lambda v: gettext("groups led by others"),
         explains=True,
     ),
     Criterion(
         "modality",
         "modalities",
         lambda v: _listed("program", "modalities", v),
-        lambda v: f"Offers {v}",
-        lambda v: f"{v} not listed",
+        lambda v: gettext("Offers %(offer)s") % {"offer": v},
+        lambda v: _not_listed(v),
         per_value=True,
     ),
     Criterion(
         "mat",
         "offers_mat",
         _yes_no("offers_mat"),
-        lambda v: "Medication for addiction treatment",
-        lambda v: "no medication for addiction treatment",
+        lambda v: gettext("Medication for addiction treatment"),
+        lambda v: gettext("no medication for addiction treatment"),
     ),
     Criterion(
         "medication",
@@ -228,22 +252,22 @@ CRITERIA: list[Criterion] = [
             _exists(Program.medications.through, program=OuterRef("pk"), medication=v),
             Q(offers_mat=False) | _exists(Program.medications.through, program=OuterRef("pk")),
         ),
-        lambda v: f"Offers {v}",
-        lambda v: f"{v} not listed",
+        lambda v: gettext("Offers %(offer)s") % {"offer": v},
+        lambda v: _not_listed(v),
     ),
     Criterion(
         "holistic",
         "modalities.holistic",
         lambda v: _modality_kind(ModalityKind.HOLISTIC),
-        lambda v: "Holistic options",
-        lambda v: "no holistic options listed",
+        lambda v: gettext("Holistic options"),
+        lambda v: gettext("no holistic options listed"),
     ),
     Criterion(
         "mutual_help",
         "modalities.mutual_help",
         lambda v: _modality_kind(ModalityKind.MUTUAL_HELP),
-        lambda v: "Mutual-help groups",
-        lambda v: "no mutual-help groups listed",
+        lambda v: gettext("Mutual-help groups"),
+        lambda v: gettext("no mutual-help groups listed"),
     ),
     Criterion(
         "condition",
@@ -258,55 +282,60 @@ CRITERIA: list[Criterion] = [
             _exists(ConditionSupport, program=OuterRef("pk"), condition=v)
             | Q(dual_diagnosis=DualDiagnosis.ADDICTION_ONLY),
         ),
-        lambda v: f"Treats {facts.in_sentence(v.name)} on site",
-        lambda v: f"{v.name} not treated on site",
-        per_value=True,
-        question=lambda v: (
-            f"Do you treat {facts.in_sentence(v.name)} here, by referral, or not at all?"
+        lambda v: (
+            gettext("Treats %(condition)s on site")
+            % {"condition": facts.in_sentence(v.display_name)}
         ),
+        lambda v: gettext("%(condition)s not treated on site") % {"condition": v.display_name},
+        per_value=True,
+        question=lambda v: facts.condition_question([facts.in_sentence(v.display_name)]),
     ),
     Criterion(
         "dual",
         "dual_diagnosis",
         lambda v: _state(Q(dual_diagnosis__gte=int(v)), Q(dual_diagnosis__isnull=False)),
-        lambda v: DualDiagnosis(int(v)).label if int(v) > 1 else "Reports its mental-health care",
-        lambda v: "less mental-health care",
+        lambda v: (
+            str(DualDiagnosis(int(v)).label)
+            if int(v) > 1
+            else gettext("Reports its mental-health care")
+        ),
+        lambda v: gettext("less mental-health care"),
     ),
     Criterion(
         "payment",
         "facility.payment_types",
         lambda v: _listed("facility", "payment_types", v),
-        lambda v: f"Accepts {v}",
-        lambda v: f"{v} not listed",
+        lambda v: gettext("Accepts %(payment)s") % {"payment": v},
+        lambda v: _not_listed(v),
     ),
     Criterion(
         "population",
         "populations",
         lambda v: _listed("program", "populations", v),
-        lambda v: f"Serves {v}",
-        lambda v: f"{v} not listed",
+        lambda v: gettext("Serves %(people)s") % {"people": v},
+        lambda v: _not_listed(v),
     ),
     Criterion(
         "language",
         "facility.languages",
         lambda v: _listed("facility", "languages", v),
-        lambda v: f"Staff speak {v}",
-        lambda v: f"{v} not listed",
+        lambda v: gettext("Staff speak %(language)s") % {"language": v},
+        lambda v: _not_listed(v),
     ),
     Criterion(
         "accreditation",
         "facility.accreditations",
         lambda v: _listed("facility", "accreditations", v),
-        lambda v: f"{v}",
-        lambda v: f"{v} not listed",
+        lambda v: str(v),
+        lambda v: _not_listed(v),
     ),
     Criterion(
         "accepting",
         "accepting_new_clients",
         # Met only when confirmed within FRESH_DAYS; a "no" of any age is reported and not met.
         lambda v: _state(accepting_recently(timezone.localdate()), Q(accepting_new_clients=False)),
-        lambda v: "Accepting new clients (confirmed in the last 30 days)",
-        lambda v: "not taking new clients",
+        lambda v: gettext("Accepting new clients (confirmed in the last 30 days)"),
+        lambda v: gettext("not taking new clients"),
     ),
 ]
 BY_PARAM: dict[str, Criterion] = {criterion.param: criterion for criterion in CRITERIA}
@@ -344,7 +373,8 @@ class Chosen:
     def question(self) -> str:
         if self.criterion.question is not None:
             return self.criterion.question(self.value)
-        return facts.by_key(self.criterion.fact).question or f"{self.label}?"
+        question = facts.by_key(self.criterion.fact).question
+        return str(question) if question else gettext("%(criterion)s?") % {"criterion": self.label}
 
     def expression(self):
         test = self.criterion.test(self.value)

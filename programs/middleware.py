@@ -8,7 +8,9 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.backends.signals import connection_created
 from django.middleware.gzip import GZipMiddleware
+from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 
 from programs.views.errors import problem
 
@@ -122,12 +124,19 @@ class QueryLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # This runs before LocaleMiddleware: the refusal is worded in the address's language.
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            refusal = self._refusal(request)
+        return refusal or self.get_response(request)
+
+    def _refusal(self, request):
         message = None
         if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
-            message = (
-                f"This address is too long to be a search (more than {MAX_QUERY_STRING:,} "
-                "characters after the ?). Start a new search from the home page."
-            )
+            message = gettext(
+                "This address is too long to be a search (more than %(most)s characters after "
+                "the ?). Start a new search from the home page."
+            ) % {"most": f"{MAX_QUERY_STRING:,}"}
         else:
             crowded = sorted(
                 name[:40]
@@ -135,14 +144,13 @@ class QueryLimitsMiddleware:
                 if len(values) > MAX_VALUES_PER_PARAMETER
             )
             if crowded:
-                message = (
-                    f"A search takes at most {MAX_VALUES_PER_PARAMETER} values of one filter; "
-                    f"this address repeats {', '.join(crowded)} more often. Start a new search "
-                    "from the home page."
-                )
+                message = gettext(
+                    "A search takes at most %(most)d values of one filter; this address repeats "
+                    "%(names)s more often. Start a new search from the home page."
+                ) % {"most": MAX_VALUES_PER_PARAMETER, "names": ", ".join(crowded)}
         if message:
-            return problem(request, 400, "This search is too big", message)
-        return self.get_response(request)
+            return problem(request, 400, gettext("This search is too big"), message)
+        return None
 
 
 def _timed_out(exception) -> bool:
@@ -174,17 +182,19 @@ class DatabaseUnavailableMiddleware:
             return problem(
                 request,
                 503,
-                "This search took too long",
-                "Finding programs for this search took longer than we allow, so we stopped. "
-                "Try again in a minute, or ask for fewer things at once.",
+                gettext("This search took too long"),
+                gettext(
+                    "Finding programs for this search took longer than we allow, so we stopped. "
+                    "Try again in a minute, or ask for fewer things at once."
+                ),
                 retry_after=RETRY_AFTER,
             )
         logger.error("The database is unreachable: %s (%s)", request.path, exception)
         return problem(
             request,
             503,
-            "The directory is not available right now",
-            "We cannot reach the listings for a moment. Please try again in a minute.",
+            gettext("The directory is not available right now"),
+            gettext("We cannot reach the listings for a moment. Please try again in a minute."),
             retry_after=RETRY_AFTER,
         )
 

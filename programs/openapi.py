@@ -330,7 +330,10 @@ DOCUMENT = {
         "description": (
             "The results page's search as JSON: the same parameters, the same programs in the "
             "same order. Facts that were not reported are null, never false; demo listings are "
-            "fictional and say so (`is_demo`). Listings in the HSDS 3.0 standard are at /hsds/."
+            "fictional and say so (`is_demo`). Listings in the HSDS 3.0 standard are at /hsds/. "
+            "The same API answers in Spanish under /es/api/: the `label` and `name` fields and "
+            "the error messages are then in Spanish; keys, codes, slugs and weekdays are the "
+            "same in both languages."
         ),
     },
     "servers": [{"url": "/"}],

@@ -9,15 +9,22 @@ costs no queries.
 Unknown is not "no": a fact that was not reported is ``None`` (JSON ``null``), never ``False``;
 a list fact with no entries is also ``None``, because an empty list means "not reported" in our
 model (see the README). In CSV both become the cell "Not reported".
+
+Languages (README, "Two languages"): the API's keys, codes, slugs and weekdays are stable English
+identifiers; its ``label`` and ``name`` fields are in the page's language (``/es/api/...``
+answers Spanish labels). The CSV keeps its columns in one order and its file name; its heading
+row and its words (labels, yes / no, "Not reported") follow the page's language.
 """
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from programs import facts, fit
 from programs.models import Facility, Program, Source
 
-CSV_NOT_REPORTED = "Not reported"
+CSV_NOT_REPORTED = _("Not reported")
 
 
 def _text(value: str) -> str | None:
@@ -119,11 +126,11 @@ def _cell_text(value) -> str:
     if isinstance(value, _AsIs):
         return str(value)
     if value is None or value == "" or value == []:
-        return CSV_NOT_REPORTED
+        return str(CSV_NOT_REPORTED)
     if value is True:
-        return "Yes"
+        return pgettext("answer", "Yes")
     if value is False:
-        return "No"
+        return pgettext("answer", "No")
     if isinstance(value, dict):
         return str(value.get("label") or value.get("name"))
     if isinstance(value, list):
@@ -135,27 +142,28 @@ def _cell_text(value) -> str:
 
 # (column heading, how to read it from a program): who and where, every fact of the registry
 # meant for the spreadsheet, then where the facts come from.
+# The headings are lazy translations, read when a file is written (in the page's language).
 _LISTING_COLUMNS = [
-    ("Program", lambda p: p.name),
-    ("Facility", lambda p: p.facility.name),
-    ("Street address", lambda p: _text(p.facility.street1)),
-    ("Address line 2", lambda p: _AsIs(p.facility.street2)),
-    ("City", lambda p: p.facility.city),
-    ("State", lambda p: p.facility.state),
-    ("ZIP code", lambda p: p.facility.zip_code),
-    ("Phone", lambda p: _text(p.facility.phone)),
-    ("Intake phone", lambda p: _text(p.facility.intake_phone)),
-    ("Website", lambda p: _text(p.facility.website)),
+    (_("Program"), lambda p: p.name),
+    (_("Facility"), lambda p: p.facility.name),
+    (_("Street address"), lambda p: _text(p.facility.street1)),
+    (_("Address line 2"), lambda p: _AsIs(p.facility.street2)),
+    (_("City"), lambda p: p.facility.city),
+    (_("State"), lambda p: p.facility.state),
+    (_("ZIP code"), lambda p: p.facility.zip_code),
+    (_("Phone"), lambda p: _text(p.facility.phone)),
+    (_("Intake phone"), lambda p: _text(p.facility.intake_phone)),
+    (_("Website"), lambda p: _text(p.facility.website)),
 ]
 _SOURCE_COLUMNS = [
-    ("Source", lambda p: Source(p.facility.source).label),
-    ("Fictional demo listing", lambda p: p.is_demo),
+    (_("Source"), lambda p: str(Source(p.facility.source).label)),
+    (_("Fictional demo listing"), lambda p: p.is_demo),
     (
-        "Last verified by a person",
+        _("Last verified by a person"),
         lambda p: p.facility.last_verified.isoformat() if p.facility.last_verified else None,
     ),
     (
-        "Imported from source on",
+        _("Imported from source on"),
         lambda p: _AsIs(_local_date(p.facility.source_imported_at)),
     ),
 ]
@@ -170,20 +178,20 @@ def csv_columns() -> list[tuple]:
 
 
 DISTANCE_COLUMN = (
-    "Distance (miles)",
+    _("Distance (miles)"),
     lambda p: (
         round(p.distance, 1)
         if getattr(p, "distance", None) is not None
-        else _AsIs("Virtual, serves your state")
+        else _AsIs(gettext("Virtual, serves your state"))
     ),
 )
 
 
-FIT_HEADING = "Fits your search"
+FIT_HEADING = _("Fits your search")
 FIT_WORDS = {
-    "matches": "Matches everything you asked",
-    "might_fit": "Might fit: ask",
-    "does_not_fit": "Does not fit",
+    "matches": _("Matches everything you asked"),
+    "might_fit": _("Might fit: ask"),
+    "does_not_fit": _("Does not fit"),
 }
 
 
@@ -200,11 +208,14 @@ class CsvTable:
         self.path_of = program_paths()
 
     def header(self) -> list[str]:
-        headings = [heading for heading, _ in self.columns] + ["Page"]
+        headings = [str(heading) for heading, _read in self.columns] + [gettext("Page")]
         if self.with_distance:
-            headings.append(DISTANCE_COLUMN[0])
+            headings.append(str(DISTANCE_COLUMN[0]))
         if self.criteria:
-            headings += [FIT_HEADING, *(f"Asked: {c.label}" for c in self.criteria)]
+            headings.append(str(FIT_HEADING))
+            headings += [
+                gettext("Asked: %(criterion)s") % {"criterion": c.label} for c in self.criteria
+            ]
         return headings
 
     def row(self, program: Program) -> list[str]:
@@ -214,6 +225,6 @@ class CsvTable:
             cells.append(_cell(DISTANCE_COLUMN[1](program)))
         if self.criteria:
             fitted = fit.fit_data(program, self.criteria)
-            cells.append(FIT_WORDS[fitted["group"]])
+            cells.append(str(FIT_WORDS[fitted["group"]]))
             cells += [_cell(answer["answer"]) for answer in fitted["criteria"]]
         return cells

@@ -5,16 +5,43 @@ Result cards, the comparison and the CSV export all describe a schedule the same
 sessions, so they never cost a query.
 """
 
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 
-from programs.models.choices import WEEKDAY_ABBR
+from django.utils import dateformat
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+
+# The short day names pages show, in the page's language (programs.models.choices.WEEKDAY_ABBR
+# holds the English identifiers that query strings use).
+_WEEKDAY_WORDS = [
+    pgettext_lazy("weekday", "Mon"),
+    pgettext_lazy("weekday", "Tue"),
+    pgettext_lazy("weekday", "Wed"),
+    pgettext_lazy("weekday", "Thu"),
+    pgettext_lazy("weekday", "Fri"),
+    pgettext_lazy("weekday", "Sat"),
+    pgettext_lazy("weekday", "Sun"),
+]
+
+
+def weekday_abbr(day: int) -> str:
+    """ "Mon" for 0, "Sun" for 6 (in Spanish "Lun", "Dom")."""
+    return str(_WEEKDAY_WORDS[day])
+
+
+def day_text(value: date) -> str:
+    """ "Nov 28, 2026" (in Spanish "28 de noviembre de 2026")."""
+    # Translators: a date format of Django's date filter: "Nov 28, 2026".
+    return dateformat.format(value, gettext("M j, Y"))
 
 
 def _clock(moment: time, with_meridiem: bool = True) -> str:
     hour = moment.hour % 12 or 12
     text = f"{hour}:{moment.minute:02d}" if moment.minute else str(hour)
-    return f"{text} {'am' if moment.hour < 12 else 'pm'}" if with_meridiem else text
+    if not with_meridiem:
+        return text
+    meridiem = pgettext("time of day", "am") if moment.hour < 12 else pgettext("time of day", "pm")
+    return f"{text} {meridiem}"
 
 
 def time_range(start: time, end: time) -> str:
@@ -36,16 +63,16 @@ def day_list(weekdays: list[int]) -> str:
     parts = []
     for run in runs:
         if len(run) >= 3:
-            parts.append(f"{WEEKDAY_ABBR[run[0]]}-{WEEKDAY_ABBR[run[-1]]}")
+            parts.append(f"{weekday_abbr(run[0])}-{weekday_abbr(run[-1])}")
         else:
-            parts.extend(WEEKDAY_ABBR[day] for day in run)
+            parts.extend(weekday_abbr(day) for day in run)
     return ", ".join(parts)
 
 
 def hours_text(hours: Decimal | None) -> str:
     if hours is None:
         return ""
-    return f"{hours.normalize():f} h/week"
+    return gettext("%(hours)s h/week") % {"hours": f"{hours.normalize():f}"}
 
 
 def sessions_text(sessions) -> str:

@@ -14,7 +14,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from programs.filters import ProgramFilter
-from programs.models import DualDiagnosis
+from programs.models import Condition, DualDiagnosis
 from programs.views.api import MAX_PAGE_SIZE
 from tests.factories import make_program
 from tests.openapi_check import assert_answer_documented
@@ -306,3 +306,62 @@ def test_random_parameters_always_get_a_json_answer_never_a_server_error(client,
     assert response.status_code in (200, 400, 404)
     assert response["Content-Type"] == "application/json"
     assert ("error" in response.json()) == (response.status_code != 200)
+
+
+def _keys(value) -> set:
+    """Every key of a JSON answer, as dotted paths."""
+    if isinstance(value, dict):
+        return {f"{k}.{sub}" if sub else k for k, v in value.items() for sub in _keys(v) | {""}}
+    if isinstance(value, list):
+        return set().union(*(_keys(item) for item in value)) if value else set()
+    return set()
+
+
+def test_the_spanish_api_keeps_keys_and_codes_and_translates_labels(client):
+    program = make_program(
+        format="hybrid",
+        dual_diagnosis=DualDiagnosis.CAPABLE,
+        sessions=((0, "18:00", "21:00"),),
+        staff={"lcsw": "on_site"},
+        conditions={"depression": "referral"},
+    )
+    path = f"{URL}{program.slug}/"
+    english = get_json(client, path)
+    spanish = get_json(client, "/es" + path)
+    assert_answer_documented(path, 200, spanish)
+    assert _keys(spanish) == _keys(english)
+    assert english["format"] == {"code": "hybrid", "label": "Hybrid (in person and virtual)"}
+    assert spanish["format"] == {"code": "hybrid", "label": "Mixta (en persona y virtual)"}
+    assert spanish["dual_diagnosis"]["code"] == english["dual_diagnosis"]["code"] == 2
+    assert spanish["staff"][0]["availability"] == {"code": "on_site", "label": "En el centro"}
+    assert spanish["conditions"][0]["support"]["label"] == "Por derivación"
+    # Identifiers stay English whatever the language: weekdays, slugs, names without Spanish.
+    assert spanish["schedule"]["sessions"][0]["weekday"] == "Monday"
+    assert spanish["conditions"][0]["condition"] == english["conditions"][0]["condition"]
+
+
+def test_the_spanish_api_gives_lookup_names_in_spanish_where_a_curator_wrote_one(client):
+    program = make_program(conditions={"depression": "on_site"})
+    Condition.objects.filter(slug="depression").update(name_es="Depresión")
+    path = f"{URL}{program.slug}/"
+    english = get_json(client, path)["conditions"][0]["condition"]
+    spanish = get_json(client, "/es" + path)["conditions"][0]["condition"]
+    assert english == {"slug": "depression", "name": "Depression"}
+    assert spanish == {"slug": "depression", "name": "Depresión"}
+
+
+def test_the_spanish_api_answers_fit_labels_and_errors_in_spanish(client):
+    make_program(sessions=((0, "18:00", "21:00"),))
+    spanish = get_json(client, f"/es{URL}?evening=1")
+    assert_answer_documented(URL, 200, spanish)
+    criterion = spanish["results"][0]["fit"]["criteria"][0]
+    assert criterion == {
+        "criterion": "evening",
+        "value": None,
+        "label": "Sesiones por la tarde o noche",
+        "answer": "yes",
+    }
+    assert spanish["results"][0]["fit"]["group"] == "matches"
+    error = get_json(client, f"/es{URL}?colour=blue", status=400)
+    assert error["error"] == "Parámetros desconocidos: colour."
+    assert error["unknown_parameters"] == ["colour"]

@@ -198,3 +198,48 @@ def test_no_download_link_when_the_search_is_not_understood(client, listings):
 
     assert page.status_code == 400
     assert URL not in page.content.decode()
+
+
+def _spanish_and_english(client, query: str) -> tuple[list[list[str]], list[list[str]]]:
+    def table(url):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 200
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text)))
+
+    return table(URL), table("/es" + URL)
+
+
+def test_the_spanish_csv_has_spanish_headings_and_words_in_the_same_columns(client):
+    make_program(
+        name="Evening IOP",
+        sessions=((0, "18:00", "21:00"), (2, "18:00", "21:00")),
+        format="hybrid",
+        facility=make_facility(payment=("medicaid",)),
+    )
+    english, spanish = _spanish_and_english(client, "evening=1")
+    assert len(english) == len(spanish) == 2
+    assert len(english[0]) == len(spanish[0])  # the same columns, in the same order
+    headings = dict(zip(english[0], spanish[0], strict=True))
+    assert headings["Program"] == "Programa"
+    assert headings["Evening sessions"] == "Sesiones por la tarde o noche"
+    assert headings["Co-occurring (dual-diagnosis) capability"] == (
+        "Atención de salud mental junto con la adicción (diagnóstico dual)"
+    )
+    assert headings["Fits your search"] == "Encaja con su búsqueda"
+    assert headings["Asked: Evening sessions"] == "Pedido: Sesiones por la tarde o noche"
+    english_row = dict(zip(english[0], english[1], strict=True))
+    spanish_row = dict(zip(english[0], spanish[1], strict=True))
+    assert (english_row["Evening sessions"], spanish_row["Evening sessions"]) == ("Yes", "Sí")
+    assert (english_row["Format"], spanish_row["Format"]) == (
+        "Hybrid (in person and virtual)",
+        "Mixta (en persona y virtual)",
+    )
+    assert english_row["Typical length (weeks)"] == "Not reported"
+    assert spanish_row["Typical length (weeks)"] == "No informado"
+    assert spanish_row["Sessions"] == "Lun 18:00-21:00; Mié 18:00-21:00"
+    assert spanish_row["Fits your search"] == "Cumple todo lo que pidió"
+    assert spanish_row["Payment accepted"] == "Medicaid"  # no Spanish name: the English one
+    # The program's name and numbers are data, the same in both.
+    assert spanish_row["Program"] == english_row["Program"] == "Evening IOP"
+    assert spanish_row["Page"].startswith("http://testserver/es/programs/")

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.utils import translation
 
 from programs import facts
 from programs.models import Program
@@ -56,3 +57,30 @@ def test_every_not_reported_fact_of_a_bare_program_has_a_question(db):
     questions = facts.intake_questions(program)
     asked = [fact for fact in facts.FACTS if fact.question and fact.is_unknown(program)]
     assert len(questions) == len(asked) > 15
+
+
+def test_a_fact_label_is_translated_once_in_the_registry_for_every_view(client):
+    evening = facts.by_key("schedule.has_evening")
+    # Declared once, lazily: read in the language active when a view reads it.
+    assert str(evening.label) == "Evening sessions"
+    with translation.override("es"):
+        assert str(evening.label) == "Sesiones por la tarde o noche"
+    assert str(evening.label) == "Evening sessions"
+
+    one = make_program(name="One", sessions=((0, "18:00", "21:00"),))
+    two = make_program(name="Two", sessions=((0, "09:00", "12:00"),))
+    page_url = "/es" + one.get_absolute_url()
+    assert "<dt>Sesiones por la tarde o noche <span" in client.get(page_url).content.decode()
+
+    compare = client.get("/es/compare/", {"p": [one.slug, two.slug]})
+    rows = {row.label: row.cells for group in compare.context["groups"] for row in group.rows}
+    assert rows["Sesiones por la tarde o noche"] == [True, False]
+
+    body = b"".join(client.get("/es/programs/export.csv").streaming_content).decode()
+    exported = {r["Programa"]: r for r in csv.DictReader(io.StringIO(body.lstrip("\ufeff")))}
+    assert exported["One"]["Sesiones por la tarde o noche"] == "Sí"
+    assert exported["Two"]["Sesiones por la tarde o noche"] == "No"
+
+    # The API's key is the fact's key, the same in both languages.
+    api = client.get(f"/es/api/programs/{one.slug}/").json()
+    assert api["schedule"]["has_evening"] is True

@@ -299,3 +299,20 @@ def test_a_curator_creates_a_link_and_sees_it_to_send(client, program, curator):
     page = client.get(reverse("admin:programs_providerlink_change", args=[link.pk]))
 
     assert f"http://testserver{link.get_absolute_url()}" in page.content.decode()
+
+
+def test_the_spanish_provider_form_asks_and_refuses_in_spanish(client, link, program):
+    url = "/es" + link.get_absolute_url()
+    with time_machine.travel(MADE + timedelta(days=3), tick=False):
+        page = client.get(url).content.decode()
+        assert "¿Aceptan hoy pacientes nuevos en este programa?" in page
+        assert "Horario semanal" in page
+        response = client.post(
+            url, form_data(program, sessions="Mon 21:00-18:00\nMon 18:00-21:00\nMon 18:00-21:00")
+        )
+    assert response.status_code == 400
+    errors = errors_next_to(response.content.decode(), "sessions")
+    assert "Línea 1: la sesión debe terminar después de empezar." in errors
+    # The days are typed in English in both languages: the sample line stays as it is.
+    assert "Mon 18:00-21:00" in response.content.decode()
+    assert ProviderProposal.objects.count() == 0

@@ -1,10 +1,12 @@
 """How schedules are worded on cards and in the comparison (programs/wording.py)."""
 
-from datetime import time
+from datetime import date, time
+from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
-from programs.wording import day_list, schedule_summary, time_range
+from programs.wording import day_list, day_text, hours_text, schedule_summary, time_range
 from tests.factories import make_program
 
 pytestmark = pytest.mark.django_db
@@ -36,3 +38,14 @@ def test_schedule_helpers():
 
     assert time_range(time(12, 0), time(15, 0)) == "12-3 pm"
     assert time_range(time(8, 0), time(11, 45)) == "8-11:45 am"
+
+
+def test_schedules_and_dates_are_worded_in_spanish_on_spanish_pages():
+    with translation.override("es"):
+        assert f"{day_list([0, 1, 2, 3, 4])} {time_range(time(9, 30), time(12, 30))}" == (
+            "Lun-Vie 9:30 a. m.-12:30 p. m."
+        )
+        assert hours_text(Decimal("9.0")) == "9 h/semana"
+        assert day_text(date(2026, 11, 28)) == "28 de noviembre de 2026"
+    assert day_text(date(2026, 11, 28)) == "Nov 28, 2026"
+    assert hours_text(Decimal("9.0")) == "9 h/week"

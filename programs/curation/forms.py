@@ -1,6 +1,8 @@
 """The public forms of curation: a visitor's report, a provider's update."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from programs.models import Report, ReportReason
 
@@ -13,21 +15,23 @@ class ReportForm(forms.ModelForm):
     """
 
     reason = forms.ChoiceField(
-        label="What is wrong?", choices=ReportReason.choices, widget=forms.RadioSelect
+        label=_("What is wrong?"), choices=ReportReason.choices, widget=forms.RadioSelect
     )
-    website = forms.CharField(required=False, label="Leave this field empty")
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
 
     class Meta:
         model = Report
         fields = ["reason", "details", "email"]
         labels = {
-            "details": "Tell us more",
-            "email": "Your email (optional)",
+            "details": _("Tell us more"),
+            "email": _("Your email (optional)"),
         }
         help_texts = {
-            "details": "What you found, and how you know (for example: I called on Monday and "
-            "the number belongs to another business). Please do not include health details.",
-            "email": "Only if you would like a reply. We use it for nothing else.",
+            "details": _(
+                "What you found, and how you know (for example: I called on Monday and the "
+                "number belongs to another business). Please do not include health details."
+            ),
+            "email": _("Only if you would like a reply. We use it for nothing else."),
         }
         widgets = {"details": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
 
@@ -46,5 +50,7 @@ class ReportForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("reason") == ReportReason.OTHER and not cleaned.get("details"):
-            self.add_error("details", "Please say what is wrong, so a curator can check it.")
+            self.add_error(
+                "details", gettext("Please say what is wrong, so a curator can check it.")
+            )
         return cleaned

@@ -18,6 +18,8 @@ from django import forms
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from programs.availability import accepting_wording, wait_wording
 from programs.curation import history
@@ -38,6 +40,7 @@ from programs.models import (
 from programs.models.choices import WEEKDAY_ABBR
 from programs.models.program import MAX_WAIT_DAYS
 
+# How a curator's review words an unknown value (the admin stays English).
 NOT_REPORTED = "Not reported"
 
 
@@ -317,7 +320,11 @@ _SESSION_LINE = re.compile(
     r"(?:\s+(?P<track>.{1,60}))?$"
 )
 _DAYS = {abbr.lower(): number for number, abbr in enumerate(WEEKDAY_ABBR)}
-YES_NO = [("", "No change (not saying)"), ("yes", "Yes"), ("no", "No")]
+YES_NO = [
+    ("", _("No change (not saying)")),
+    ("yes", pgettext_lazy("answer", "Yes")),
+    ("no", pgettext_lazy("answer", "No")),
+]
 
 
 def parse_sessions(text: str) -> list:
@@ -335,15 +342,21 @@ def parse_sessions(text: str) -> list:
         except ValueError:
             start = end = None
         if day is None or start is None or end is None:
-            errors.append(f'Line {number} ("{line}"): write it like "Mon 18:00-21:00 Evening".')
+            errors.append(
+                gettext('Line %(number)d ("%(line)s"): write it like "Mon 18:00-21:00 Evening".')
+                % {"number": number, "line": line}
+            )
         elif start >= end:
-            errors.append(f"Line {number}: the session must end after it starts.")
+            errors.append(
+                gettext("Line %(number)d: the session must end after it starts.")
+                % {"number": number}
+            )
         else:
             sessions.append([day, f"{start:%H:%M}", f"{end:%H:%M}", (match["track"] or "").strip()])
     if errors:
         raise forms.ValidationError(errors)
     if len({tuple(s[:2] + s[3:]) for s in sessions}) != len(sessions):
-        raise forms.ValidationError("The same session is listed twice.")
+        raise forms.ValidationError(gettext("The same session is listed twice."))
     return sorted(sessions)
 
 
@@ -351,39 +364,40 @@ class ProposalForm(forms.Form):
     """The provider's view of one program, filled in with what the listing says today."""
 
     accepting = forms.ChoiceField(
-        label="Are you accepting new clients for this program today?", choices=YES_NO,
+        label=_("Are you accepting new clients for this program today?"), choices=YES_NO,
         required=False,
     )  # fmt: skip
     wait_days = forms.IntegerField(
-        label="Typical wait for a first appointment, in days (today)",
+        label=_("Typical wait for a first appointment, in days (today)"),
         required=False,
         min_value=0,
         max_value=MAX_WAIT_DAYS,
-        help_text="Leave empty if you would rather not say.",
+        help_text=_("Leave empty if you would rather not say."),
     )
     sessions = forms.CharField(
-        label="Weekly schedule",
+        label=_("Weekly schedule"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text='One session a line, like "Mon 18:00-21:00 Evening" (24-hour times).',
+        # The days are read in English (Mon, Tue...) in both languages; the help says so.
+        help_text=_('One session a line, like "Mon 18:00-21:00 Evening" (24-hour times).'),
     )
     payment_types = forms.ModelMultipleChoiceField(
-        label="Payment accepted (whole facility)",
+        label=_("Payment accepted (whole facility)"),
         queryset=PaymentType.objects.all(),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     languages = forms.ModelMultipleChoiceField(
-        label="Languages staff speak (whole facility)",
+        label=_("Languages staff speak (whole facility)"),
         queryset=Language.objects.all(),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     submitted_by = forms.CharField(
-        label="Your name and role", max_length=200, required=False,
-        help_text="So a curator knows who to call back with a question.",
+        label=_("Your name and role"), max_length=200, required=False,
+        help_text=_("So a curator knows who to call back with a question."),
     )  # fmt: skip
 
     def __init__(self, program: Program, *args, **kwargs):
@@ -393,16 +407,16 @@ class ProposalForm(forms.Form):
         self.current = current_values(program)
         self.credentials = list(Credential.objects.all())
         self.conditions = list(Condition.objects.all())
-        staff_choices = [("", "Not on the team"), *Availability.choices]
+        staff_choices = [("", gettext("Not on the team")), *Availability.choices]
         for credential in self.credentials:
             self.fields[f"staff_{credential.slug}"] = forms.ChoiceField(
-                label=credential.name, choices=staff_choices, required=False,
+                label=credential.display_name, choices=staff_choices, required=False,
                 initial=self.current["staff_roles"].get(credential.slug, ""),
             )  # fmt: skip
-        condition_choices = [("", NOT_REPORTED), *ConditionSupportLevel.choices]
+        condition_choices = [("", gettext("Not reported")), *ConditionSupportLevel.choices]
         for condition in self.conditions:
             self.fields[f"condition_{condition.slug}"] = forms.ChoiceField(
-                label=condition.name, choices=condition_choices, required=False,
+                label=condition.display_name, choices=condition_choices, required=False,
                 initial=self.current["condition_support"].get(condition.slug, ""),
             )  # fmt: skip
         self.fields["sessions"].initial = "\n".join(
@@ -458,8 +472,10 @@ class ProposalForm(forms.Form):
         cleaned = super().clean()
         if not self.errors and not self.differences():
             raise forms.ValidationError(
-                "Nothing has changed: the form still shows what the listing says. Change what "
-                "is wrong, or tell us that you are accepting new clients today."
+                gettext(
+                    "Nothing has changed: the form still shows what the listing says. Change "
+                    "what is wrong, or tell us that you are accepting new clients today."
+                )
             )
         return cleaned
 

@@ -6,75 +6,78 @@ through ``programs/_fact.html``.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-NOT_REPORTED_LABEL = "Not reported - ask at intake"
+NOT_REPORTED_LABEL = _("Not reported - ask at intake")
 
 
 class Source(models.TextChoices):
-    DEMO = "demo", "Fictional demo data"
-    FINDTREATMENT = "findtreatment", "National treatment locator (FindTreatment.gov)"
-    CURATOR = "curator", "IOP Finder curator"
-    SYNTHETIC = "synthetic", "Synthetic benchmark data"
+    DEMO = "demo", _("Fictional demo data")
+    FINDTREATMENT = "findtreatment", _("National treatment locator (FindTreatment.gov)")
+    CURATOR = "curator", _("IOP Finder curator")
+    SYNTHETIC = "synthetic", _("Synthetic benchmark data")
 
 
 class Operation(models.TextChoices):
     NOT_REPORTED = "", NOT_REPORTED_LABEL
-    FOR_PROFIT = "for_profit", "Private for-profit"
-    NON_PROFIT = "non_profit", "Private non-profit"
-    GOVERNMENT = "government", "Government (state, county or city)"
-    TRIBAL = "tribal", "Tribal"
-    VA = "va", "Veterans Affairs (VA)"
+    FOR_PROFIT = "for_profit", _("Private for-profit")
+    NON_PROFIT = "non_profit", _("Private non-profit")
+    GOVERNMENT = "government", _("Government (state, county or city)")
+    TRIBAL = "tribal", _("Tribal")
+    VA = "va", _("Veterans Affairs (VA)")
 
 
 class LevelOfCare(models.TextChoices):
-    OUTPATIENT = "op", "Outpatient (OP)"
-    IOP = "iop", "Intensive outpatient (IOP)"
-    PHP = "php", "Partial hospitalization / day treatment (PHP)"
+    OUTPATIENT = "op", _("Outpatient (OP)")
+    IOP = "iop", _("Intensive outpatient (IOP)")
+    PHP = "php", _("Partial hospitalization / day treatment (PHP)")
 
 
 class Format(models.TextChoices):
     NOT_REPORTED = "", NOT_REPORTED_LABEL
-    IN_PERSON = "in_person", "In person"
-    VIRTUAL = "virtual", "Virtual (telehealth)"
-    HYBRID = "hybrid", "Hybrid (in person and virtual)"
+    IN_PERSON = "in_person", _("In person")
+    VIRTUAL = "virtual", _("Virtual (telehealth)")
+    HYBRID = "hybrid", _("Hybrid (in person and virtual)")
 
 
 class DualDiagnosis(models.IntegerChoices):
     """The DDCAT idea in three steps; higher means more integrated mental-health care."""
 
-    ADDICTION_ONLY = 1, "Addiction services only"
-    CAPABLE = 2, "Dual-diagnosis capable (screens, coordinates, refers)"
-    ENHANCED = 3, "Dual-diagnosis enhanced (treats mental health on site)"
+    ADDICTION_ONLY = 1, _("Addiction services only")
+    CAPABLE = 2, _("Dual-diagnosis capable (screens, coordinates, refers)")
+    ENHANCED = 3, _("Dual-diagnosis enhanced (treats mental health on site)")
 
 
 class Availability(models.TextChoices):
-    ON_SITE = "on_site", "On site"
-    REFERRAL = "referral", "By referral"
+    ON_SITE = "on_site", _("On site")
+    REFERRAL = "referral", _("By referral")
 
 
 class ConditionSupportLevel(models.TextChoices):
-    ON_SITE = "on_site", "Treated on site"
-    REFERRAL = "referral", "By referral"
-    NOT_SERVED = "not_served", "Not served"
+    ON_SITE = "on_site", _("Treated on site")
+    REFERRAL = "referral", _("By referral")
+    NOT_SERVED = "not_served", _("Not served")
 
 
 class ModalityKind(models.TextChoices):
-    EVIDENCE_BASED = "evidence", "Evidence-based therapy"
-    MEDICATION = "medication", "Medication support"
-    HOLISTIC = "holistic", "Holistic"
-    MUTUAL_HELP = "mutual_help", "Mutual help and peer support"
-    FAITH = "faith", "Faith-based"
+    EVIDENCE_BASED = "evidence", _("Evidence-based therapy")
+    MEDICATION = "medication", _("Medication support")
+    HOLISTIC = "holistic", _("Holistic")
+    MUTUAL_HELP = "mutual_help", _("Mutual help and peer support")
+    FAITH = "faith", _("Faith-based")
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
+# English identifiers (query strings, the API, imports); the words pages show are
+# programs.wording.weekday_abbr().
 WEEKDAY_ABBR = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 WEEKEND_DAYS = (Weekday.SATURDAY, Weekday.SUNDAY)

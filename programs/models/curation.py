@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .constraints import ConstraintsNextToFields
 from .facility import Facility
@@ -24,10 +26,10 @@ _LINK_SALT = "programs.provider-link"
 
 
 class ReportReason(models.TextChoices):
-    CLOSED = "closed", "The listing is closed (the program no longer runs)"
-    PHONE = "phone", "The phone number is wrong"
-    ADDRESS = "address", "The address is wrong"
-    OTHER = "other", "Something else"
+    CLOSED = "closed", _("The listing is closed (the program no longer runs)")
+    PHONE = "phone", _("The phone number is wrong")
+    ADDRESS = "address", _("The address is wrong")
+    OTHER = "other", _("Something else")
 
 
 class Resolution(models.TextChoices):
@@ -167,20 +169,20 @@ class ProviderLink(models.Model):
         try:
             data = signer.unsign_object(token, max_age=timedelta(days=PROVIDER_LINK_DAYS))
         except signing.SignatureExpired as exc:
-            raise ProviderLinkError("This link has expired.") from exc
+            raise ProviderLinkError(gettext("This link has expired.")) from exc
         except signing.BadSignature as exc:
-            raise ProviderLinkError("This link is not valid.") from exc
+            raise ProviderLinkError(gettext("This link is not valid.")) from exc
         link = (
             cls.objects.select_related("facility")
             .filter(pk=data.get("link"), facility_id=data.get("facility"))
             .first()
         )
         if link is None:
-            raise ProviderLinkError("This link is not valid.")
+            raise ProviderLinkError(gettext("This link is not valid."))
         if link.revoked_at is not None:
-            raise ProviderLinkError("This link has been withdrawn.")
+            raise ProviderLinkError(gettext("This link has been withdrawn."))
         if not link.is_usable:
-            raise ProviderLinkError("This link has expired.")
+            raise ProviderLinkError(gettext("This link has expired."))
         return link
 
 

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from programs.geo import USState
 from programs.phones import normalize_phone
@@ -212,11 +213,12 @@ class Facility(VersionedListing):
         if not self.is_from_locator:
             return ""
         if self.source_published_year:
-            return (
-                "From the national treatment locator, as published around "
-                f"{self.source_published_year}"
-            )
-        return "From the national treatment locator; when it published these facts is not known"
+            return gettext("From the national treatment locator, as published around %(year)s") % {
+                "year": self.source_published_year
+            }
+        return gettext(
+            "From the national treatment locator; when it published these facts is not known"
+        )
 
     @property
     def address_lines(self) -> list[str]:
@@ -227,9 +229,9 @@ class Facility(VersionedListing):
     @property
     def phone_numbers(self) -> list[tuple[str, str]]:
         """The numbers to call, labelled: the main one, then intake when it is another one."""
-        numbers = [("Main phone", self.phone)]
+        numbers = [(gettext("Main phone"), self.phone)]
         if self.intake_phone != self.phone:
-            numbers.append(("Intake phone", self.intake_phone))
+            numbers.append((gettext("Intake phone"), self.intake_phone))
         return [(label, number) for label, number in numbers if number]
 
     @property

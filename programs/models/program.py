@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from programs.availability import accepting_wording, is_fresh, wait_wording
 
@@ -59,21 +60,23 @@ class Program(VersionedListing):
         Population,
         blank=True,
         related_name="programs",
-        verbose_name="who it serves",
+        verbose_name=_("who it serves"),
         help_text="Leave empty when not reported.",
     )
     typical_length_weeks = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Typical length of the program in weeks."
     )
-    group_size_max = models.PositiveSmallIntegerField("largest group size", null=True, blank=True)
+    group_size_max = models.PositiveSmallIntegerField(
+        _("largest group size"), null=True, blank=True
+    )
 
     # Yes / no / not reported (NULL) facts.
     individual_therapy = models.BooleanField(
-        "individual therapy with a licensed therapist", null=True, blank=True
+        _("individual therapy with a licensed therapist"), null=True, blank=True
     )
-    drug_testing = models.BooleanField("random drug and alcohol testing", null=True, blank=True)
-    family_program = models.BooleanField("family program", null=True, blank=True)
-    aftercare_planning = models.BooleanField("aftercare planning", null=True, blank=True)
+    drug_testing = models.BooleanField(_("random drug and alcohol testing"), null=True, blank=True)
+    family_program = models.BooleanField(_("family program"), null=True, blank=True)
+    aftercare_planning = models.BooleanField(_("aftercare planning"), null=True, blank=True)
     # Availability is only ever stored and shown with the day it was confirmed
     # (programs.availability words it and says when it is too old to trust).
     accepting_new_clients = models.BooleanField(null=True, blank=True)
@@ -97,14 +100,14 @@ class Program(VersionedListing):
         help_text="Required with a typical wait; leave both empty when not reported.",
     )
     offers_mat = models.BooleanField(
-        "offers medication for addiction treatment",
+        _("offers medication for addiction treatment"),
         null=True,
         blank=True,
         help_text="MAT/MOUD such as buprenorphine or naltrexone, prescribed or continued.",
     )
     psychiatric_evaluation = models.BooleanField(null=True, blank=True)
     medication_management = models.BooleanField(
-        "psychiatric medication management", null=True, blank=True
+        _("psychiatric medication management"), null=True, blank=True
     )
 
     medications = models.ManyToManyField(
@@ -114,12 +117,12 @@ class Program(VersionedListing):
         Modality,
         blank=True,
         related_name="programs",
-        verbose_name="treatment approaches",
+        verbose_name=_("treatment approaches"),
         help_text="Leave empty when not reported.",
     )
     group_topics = models.ManyToManyField(GroupTopic, blank=True, related_name="programs")
     dual_diagnosis = models.PositiveSmallIntegerField(
-        "co-occurring (dual-diagnosis) capability",
+        _("co-occurring (dual-diagnosis) capability"),
         choices=DualDiagnosis.choices,
         null=True,
         blank=True,
@@ -137,8 +140,8 @@ class Program(VersionedListing):
     hours_per_week = models.DecimalField(
         max_digits=4, decimal_places=1, null=True, blank=True, editable=False
     )
-    has_evening = models.BooleanField("evening sessions", null=True, editable=False)
-    has_weekend = models.BooleanField("weekend sessions", null=True, editable=False)
+    has_evening = models.BooleanField(_("evening sessions"), null=True, editable=False)
+    has_weekend = models.BooleanField(_("weekend sessions"), null=True, editable=False)
     days_mask = models.PositiveSmallIntegerField(
         default=0, editable=False, help_text="Bit n set when sessions run on weekday n (Mon=0)."
     )

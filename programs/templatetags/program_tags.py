@@ -63,7 +63,7 @@ class PaymentHighlights:
 
 
 def payment_highlights(facility, limit: int = 4) -> PaymentHighlights:
-    names = [payment.name for payment in facility.payment_types.all()]
+    names = [payment.display_name for payment in facility.payment_types.all()]
     return PaymentHighlights(names[:limit], max(0, len(names) - limit))
 
 

@@ -12,6 +12,7 @@ from functools import wraps
 
 import django_filters
 from django.http import JsonResponse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.csrf import csrf_exempt
 
 from programs.filters import ProgramFilter
@@ -42,12 +43,16 @@ def json_get_only(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
-            response = _error(405, f"{request.method} is not allowed; this API is read-only.")
+            response = _error(405, read_only_message(request.method))
             response["Allow"] = "GET, HEAD"
             return response
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def read_only_message(method: str) -> str:
+    return gettext("%(method)s is not allowed; this API is read-only.") % {"method": method}
 
 
 def _positive_int(params, name: str, default: int, maximum: int | None = None):
@@ -56,8 +61,12 @@ def _positive_int(params, name: str, default: int, maximum: int | None = None):
     if raw is None:
         return default, None
     if not _WHOLE_NUMBER.match(raw) or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
-        limit = f"between 1 and {maximum}" if maximum else "a whole number of 1 or more"
-        return None, f"{name} must be {limit}, not {raw[:40]!r}."
+        words = {"name": name, "maximum": maximum, "given": repr(raw[:40])}
+        if maximum:
+            return None, gettext(
+                "%(name)s must be between 1 and %(maximum)d, not %(given)s."
+            ) % words
+        return None, gettext("%(name)s must be a whole number of 1 or more, not %(given)s.") % words
     return int(raw), None
 
 
@@ -76,7 +85,8 @@ def program_list(request):
     if unknown:
         return _error(
             400,
-            "Unknown parameters: " + ", ".join(name[:40] for name in unknown) + ".",
+            gettext("Unknown parameters: %(names)s.")
+            % {"names": ", ".join(name[:40] for name in unknown)},
             unknown_parameters=[name[:40] for name in unknown],
             allowed_parameters=sorted(known),
         )
@@ -89,7 +99,7 @@ def program_list(request):
     if repeated:
         return _error(
             400,
-            "These parameters take one value: " + ", ".join(repeated) + ".",
+            gettext("These parameters take one value: %(names)s.") % {"names": ", ".join(repeated)},
             repeated_parameters=repeated,
         )
     page_number, page_error = _positive_int(params, "page", 1)
@@ -104,7 +114,7 @@ def program_list(request):
     if programs.errors:
         return _error(
             400,
-            "Some parameters have values we cannot use.",
+            gettext("Some parameters have values we cannot use."),
             errors={
                 name: [error["message"] for error in errors]
                 for name, errors in programs.errors.get_json_data().items()
@@ -115,8 +125,12 @@ def program_list(request):
     if page_number > max(paginator.num_pages, 1):
         return _error(
             404,
-            f"There is no page {page_number}; this search has {paginator.num_pages} "
-            f"page{'s' if paginator.num_pages != 1 else ''}.",
+            ngettext(
+                "There is no page %(page)d; this search has %(pages)d page.",
+                "There is no page %(page)d; this search has %(pages)d pages.",
+                paginator.num_pages,
+            )
+            % {"page": page_number, "pages": paginator.num_pages},
         )
     page = paginator.page(page_number)
     base_url = request.build_absolute_uri("/").rstrip("/")
@@ -148,14 +162,16 @@ def program_detail(request, slug):
         names = sorted(name[:40] for name in request.GET)
         return _error(
             400,
-            "This address takes no parameters: " + ", ".join(names) + ".",
+            gettext("This address takes no parameters: %(names)s.") % {"names": ", ".join(names)},
             unknown_parameters=names,
         )
     program = None
     if _SLUG.match(slug):
         program = Program.objects.published().select_related("facility").filter(slug=slug).first()
     if program is None:
-        return _error(404, f"No published program has the slug {slug[:100]!r}.")
+        return _error(
+            404, gettext("No published program has the slug %(slug)s.") % {"slug": repr(slug[:100])}
+        )
     load_related([program], DETAIL)
     base_url = request.build_absolute_uri("/").rstrip("/")
     return JsonResponse(program_data(program, base_url=base_url))

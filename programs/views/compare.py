@@ -3,6 +3,7 @@ the call sheet a family prints for them (``/compare/call-sheet/?p=<slug>...``)."
 
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from programs import fit
 from programs.compare import (
@@ -103,7 +104,7 @@ def call_sheet(request):
     selection = read_selection(request.GET)
     programs = _chosen(selection)
     if not programs and not selection.problem:
-        selection.problem = "Choose at least one program for the call sheet."
+        selection.problem = gettext("Choose at least one program for the call sheet.")
         selection.status = 400
     link = search_link({"search": selection.search})
     criteria = link.criteria if link else []

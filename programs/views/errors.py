@@ -13,6 +13,7 @@ from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
+from django.utils.translation import gettext
 from django.views import defaults
 from django.views.csrf import csrf_failure as django_csrf_failure
 
@@ -65,7 +66,7 @@ def problem(request, status: int, title: str, message: str, retry_after: int | N
 
 def page_not_found(request, exception):
     if wants_json(request):
-        return JsonResponse({"error": "There is nothing at this address."}, status=404)
+        return JsonResponse({"error": gettext("There is nothing at this address.")}, status=404)
     return defaults.page_not_found(request, exception)
 
 
@@ -94,6 +95,10 @@ def csrf_failure(request, reason=""):
     """A refused form post; the read-only API never asks for a CSRF token, so it says so."""
     if wants_json(request):
         return JsonResponse(
-            {"error": f"{request.method} is not allowed; this API is read-only."}, status=403
+            {
+                "error": gettext("%(method)s is not allowed; this API is read-only.")
+                % {"method": request.method}
+            },
+            status=403,
         )
     return django_csrf_failure(request, reason=reason)

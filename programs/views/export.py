@@ -17,7 +17,8 @@ from itertools import chain
 
 from django.db import DatabaseError
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from programs.models import Program
@@ -50,8 +51,8 @@ def export_csv(request):
             for name, messages in programs.errors.items()
         )
         return HttpResponse(
-            "We could not understand part of this search, so there is nothing to download.\n"
-            f"{problems}\n",
+            gettext("We could not understand part of this search, so there is nothing to download.")
+            + f"\n{problems}\n",
             status=400,
             content_type="text/plain; charset=utf-8",
         )
@@ -64,17 +65,21 @@ def export_csv(request):
     writer = csv.writer(_Echo())
     found = in_chunks(programs.qs, DETAIL, CHUNK_SIZE)
     first = next(found, None)  # reads the database now, before the answer is committed to
+    # The rows are written after this view returns, when the server reads the stream: in the
+    # page's language (/es/programs/export.csv has Spanish headings and words), held here.
+    language = translation.get_language()
 
     def lines():
-        # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
-        yield "\ufeff" + writer.writerow(table.header())
-        try:
-            for program in chain([first] if first is not None else [], found):
-                yield writer.writerow(table.row(program))
-        except DatabaseError:
-            logger.exception("The CSV export was cut short: %s", request.path)
-            yield writer.writerow([CUT_SHORT])
-            raise  # the server then breaks off the transfer instead of ending it cleanly
+        with translation.override(language):
+            # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
+            yield "\ufeff" + writer.writerow(table.header())
+            try:
+                for program in chain([first] if first is not None else [], found):
+                    yield writer.writerow(table.row(program))
+            except DatabaseError:
+                logger.exception("The CSV export was cut short: %s", request.path)
+                yield writer.writerow([CUT_SHORT])
+                raise  # the server then breaks off the transfer instead of ending it cleanly
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     filename = f"iop-finder-programs-{timezone.localdate():%Y-%m-%d}.csv"

@@ -7,6 +7,7 @@ A page number past the end shows the last page; one that is not a number shows t
 """
 
 from django.shortcuts import render
+from django.utils.translation import gettext, ngettext
 
 from programs import fit, geo
 from programs.filters import DEFAULT_RADIUS, SORT_CHOICES
@@ -82,11 +83,14 @@ def fold_summary(query, filter_count: int) -> list[str]:
     near, words = query.get("near", "").strip(), query.get("q", "").strip()
     if not (near or words or filter_count):
         return []
-    parts = [near[:40] or "Anywhere"]
+    parts = [near[:40] or gettext("Anywhere")]
     if near:
-        parts.append(f"{query.get('radius') or DEFAULT_RADIUS} miles")
+        parts.append(gettext("%(miles)s miles") % {"miles": query.get("radius") or DEFAULT_RADIUS})
     if words:
         parts.append(f"\u201c{words[:30]}\u201d")
     if filter_count:
-        parts.append(f"{filter_count} filter{'s' if filter_count != 1 else ''}")
+        parts.append(
+            ngettext("%(count)d filter", "%(count)d filters", filter_count)
+            % {"count": filter_count}
+        )
     return parts
