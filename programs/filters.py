@@ -14,6 +14,9 @@ value for a filter that takes several), ``{label}`` the filter's label.
 import django_filters
 from django import forms
 from django.http import QueryDict
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from programs import fit
 from programs.forms import (
@@ -38,22 +41,30 @@ from programs.models import (
     Program,
 )
 from programs.models.choices import WEEKDAY_ABBR
+from programs.wording import WEEKDAY_WORDS
 
-RADIUS_CHOICES = [(str(miles), f"{miles} miles") for miles in (5, 10, 25, 50, 100)]
+
+def _miles(miles: int) -> str:
+    return gettext("%(miles)s miles") % {"miles": miles}
+
+
+# Every word shown is a lazy translation, read in the page's language when the page is drawn
+# (README, "Two languages"); the values in query strings stay English.
+RADIUS_CHOICES = [(str(miles), lazy(_miles, str)(miles)) for miles in (5, 10, 25, 50, 100)]
 DEFAULT_RADIUS = "25"
 DEFAULT_LEVELS = [LevelOfCare.IOP.value]
-DAY_CHOICES = [(abbr.lower(), abbr) for abbr in WEEKDAY_ABBR]
+DAY_CHOICES = [(abbr.lower(), word) for abbr, word in zip(WEEKDAY_ABBR, WEEKDAY_WORDS, strict=True)]
 DUAL_CHOICES = [
-    ("1", "Any reported level"),
-    ("2", "Capable or enhanced (at least screens and coordinates care)"),
-    ("3", "Enhanced (treats mental health on site)"),
+    ("1", _("Any reported level")),
+    ("2", _("Capable or enhanced (at least screens and coordinates care)")),
+    ("3", _("Enhanced (treats mental health on site)")),
 ]
 SORT_CHOICES = [
-    ("distance", "Nearest first"),
-    ("relevance", "Best match for your words"),
-    ("name", "Facility name (A-Z)"),
-    ("verified", "Most recently verified"),
-    ("hours", "Fewest hours per week"),
+    ("distance", _("Nearest first")),
+    ("relevance", _("Best match for your words")),
+    ("name", _("Facility name (A-Z)")),
+    ("verified", _("Most recently verified")),
+    ("hours", _("Fewest hours per week")),
 ]
 
 
@@ -160,175 +171,175 @@ class CheckFilter(Worded, django_filters.Filter):
 class ProgramFilter(django_filters.FilterSet):
     # Where
     near = PlaceFilter(
-        label="ZIP code or city, state",
+        label=_("ZIP code or city, state"),
         method="filter_near",
         max_length=100,
-        help_text='For example 22903 or "Richmond, VA".',
-        chip="Within {radius} miles of {value}",
+        help_text=_('For example 22903 or "Richmond, VA".'),
+        chip=_("Within {radius} miles of {value}"),
     )
     radius = ChoiceFilter(
-        label="Distance",
+        label=_("Distance"),
         choices=RADIUS_CHOICES,
         empty_label=None,
         initial=DEFAULT_RADIUS,
         method="filter_nothing",  # read by filter_near
     )
     q = CharFilter(
-        label="Words to look for",
+        label=_("Words to look for"),
         method="filter_text",
         max_length=200,
-        help_text="Names, cities and descriptions.",
-        chip="Words: \u201c{value}\u201d",
+        help_text=_("Names, cities and descriptions."),
+        chip=_("Words: “{value}”"),
     )
     state = ChoiceFilter(
-        label="State",
+        label=_("State"),
         field_name="facility__state",
         choices=USState.choices,
-        empty_label="Any state",
-        chip="In {value}",
+        empty_label=_("Any state"),
+        chip=_("In {value}"),
     )
 
     # Schedule
-    evening = CheckFilter(label="Evening sessions (start 4 pm or later)")
-    weekend = CheckFilter(label="Weekend sessions")
+    evening = CheckFilter(label=_("Evening sessions (start 4 pm or later)"))
+    weekend = CheckFilter(label=_("Weekend sessions"))
     days = MultipleChoiceFilter(
         distinct=False,
-        label="Days you can attend",
+        label=_("Days you can attend"),
         choices=DAY_CHOICES,
         method="filter_nothing",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Shows programs whose sessions all fall on these days.",
-        chip="Meets only on: {value}",
+        help_text=_("Shows programs whose sessions all fall on these days."),
+        chip=_("Meets only on: {value}"),
     )
     max_hours = NumberFilter(
-        label="At most this many hours a week",
+        label=_("At most this many hours a week"),
         field_name="hours_per_week",
         lookup_expr="lte",
         min_value=1,
         max_value=60,
         max_digits=3,
         decimal_places=1,
-        help_text="A typical IOP asks for 9 to 12 hours a week.",
-        chip="At most {value} hours a week",
+        help_text=_("A typical IOP asks for 9 to 12 hours a week."),
+        chip=_("At most {value} hours a week"),
     )
     format = MultipleChoiceFilter(
         distinct=False,
-        label="Format",
+        label=_("Format"),
         choices=[choice for choice in Format.choices if choice[0]],
         widget=forms.CheckboxSelectMultiple,
     )
     level = MultipleChoiceFilter(
         distinct=False,
-        label="Level of care",
+        label=_("Level of care"),
         field_name="level_of_care",
         choices=LevelOfCare.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Intensive outpatient unless you choose otherwise.",
+        help_text=_("Intensive outpatient unless you choose otherwise."),
     )
 
     # Staff
     physician = CheckFilter(
-        label="Psychiatrist or physician on site",
+        label=_("Psychiatrist or physician on site"),
     )
     prescriber = CheckFilter(
-        label="Someone who can prescribe (on site or by referral)",
+        label=_("Someone who can prescribe (on site or by referral)"),
     )
-    therapist = CheckFilter(label="Individual therapy with a licensed therapist")
+    therapist = CheckFilter(label=_("Individual therapy with a licensed therapist"))
     leader = SlugMultipleChoiceFilter(
-        label="Groups led by",
+        label=_("Groups led by"),
         queryset=Credential.objects.all(),
         method="filter_nothing",
-        help_text="Programs where at least one of these leads groups.",
-        chip="Groups led by: {value}",
+        help_text=_("Programs where at least one of these leads groups."),
+        chip=_("Groups led by: {value}"),
     )
 
     # Approach
     modality = SlugMultipleChoiceFilter(
-        label="Treatment approaches",
+        label=_("Treatment approaches"),
         queryset=Modality.objects.all(),
         method="filter_nothing",
-        help_text="Programs that offer every approach you tick.",
+        help_text=_("Programs that offer every approach you tick."),
     )
-    mat = CheckFilter(label="Offers medication for addiction treatment (MAT)")
+    mat = CheckFilter(label=_("Offers medication for addiction treatment (MAT)"))
     medication = SlugChoiceFilter(
-        label="Medication",
+        label=_("Medication"),
         field_name="medications",
         queryset=Medication.objects.all(),
-        empty_label="Any medication",
-        chip="Medication: {value}",
+        empty_label=_("Any medication"),
+        chip=_("Medication: {value}"),
     )
     holistic = CheckFilter(
-        label="Holistic options (yoga, meditation, art...)",
+        label=_("Holistic options (yoga, meditation, art...)"),
     )
     mutual_help = CheckFilter(
-        label="12-step or other mutual-help groups",
+        label=_("12-step or other mutual-help groups"),
     )
 
     # Co-occurring mental-health conditions
     condition = SlugMultipleChoiceFilter(
-        label="Treats on site",
+        label=_("Treats on site"),
         queryset=Condition.objects.all(),
         method="filter_nothing",
-        help_text="Programs that treat every condition you tick on site, not by referral.",
-        chip="Treats on site: {value}",
+        help_text=_("Programs that treat every condition you tick on site, not by referral."),
+        chip=_("Treats on site: {value}"),
     )
     dual = ChoiceFilter(
-        label="Care for mental health alongside addiction",
+        label=_("Care for mental health alongside addiction"),
         choices=DUAL_CHOICES,
-        empty_label="Any",
+        empty_label=_("Any"),
         method="filter_nothing",
-        chip="Mental health care: {value}",
+        chip=_("Mental health care: {value}"),
     )
 
     # Payment, who is served, language, accreditation, admission
     payment = SlugChoiceFilter(
-        label="Payment",
+        label=_("Payment"),
         field_name="facility__payment_types",
         queryset=PaymentType.objects.all(),
-        empty_label="Any payment",
-        chip="Accepts: {value}",
+        empty_label=_("Any payment"),
+        chip=_("Accepts: {value}"),
     )
     population = SlugChoiceFilter(
-        label="Who it serves",
+        label=_("Who it serves"),
         field_name="populations",
         queryset=Population.objects.all(),
-        empty_label="Anyone",
-        chip="Serves: {value}",
+        empty_label=_("Anyone"),
+        chip=_("Serves: {value}"),
     )
     language = SlugChoiceFilter(
-        label="Language spoken by staff",
+        label=_("Language spoken by staff"),
         field_name="facility__languages",
         queryset=Language.objects.all(),
-        empty_label="Any language",
-        chip="Staff speak: {value}",
+        empty_label=_("Any language"),
+        chip=_("Staff speak: {value}"),
     )
     accreditation = SlugChoiceFilter(
-        label="License or accreditation",
+        label=_("License or accreditation"),
         field_name="facility__accreditations",
         queryset=Accreditation.objects.all(),
-        empty_label="Any",
+        empty_label=_("Any"),
     )
-    accepting = CheckFilter(label="Accepting new clients (confirmed in the last 30 days)")
+    accepting = CheckFilter(label=_("Accepting new clients (confirmed in the last 30 days)"))
     facility = SlugChoiceFilter(
-        label="Facility",
+        label=_("Facility"),
         field_name="facility",
         queryset=Facility.objects.filter(is_published=True),
         widget=forms.HiddenInput,
-        chip="At {value.name}",
+        chip=_("At {value.name}"),
     )
 
     # Ranking by fit (programs/fit.py): criteria that must be reported and met, and whether
     # to list the programs that contradict a criterion too.
     must = MultipleChoiceFilter(
-        label="Must have",
+        label=_("Must have"),
         choices=[(criterion.param, criterion.param) for criterion in fit.CRITERIA],
         method="filter_nothing",
         widget=forms.MultipleHiddenInput,
     )
-    nofit = CheckFilter(label="Also list programs that do not fit")
+    nofit = CheckFilter(label=_("Also list programs that do not fit"))
 
     sort = ChoiceFilter(
-        label="Sort by", choices=SORT_CHOICES, empty_label=None, method="filter_nothing"
+        label=_("Sort by"), choices=SORT_CHOICES, empty_label=None, method="filter_nothing"
     )
 
     class Meta:

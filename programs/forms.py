@@ -11,6 +11,7 @@ import re
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, pgettext
 from django_filters import fields as filter_fields
 
 from programs import fit, geo
@@ -39,13 +40,18 @@ def _unknown_place_message(value: str) -> str:
     suggestions = geo.suggest(value)
     labels = [place.label for place in suggestions.places]
     if labels and suggestions.needs_state:
-        states = ", ".join(place.state for place in suggestions.places)
-        return (
-            f'Which state? There is a place of that name in {states}. Add it, like "{labels[0]}".'
-        )
+        return gettext(
+            'Which state? There is a place of that name in %(states)s. Add it, like "%(example)s".'
+        ) % {
+            "states": ", ".join(place.state for place in suggestions.places),
+            "example": labels[0],
+        }
     if labels:
-        return f"We could not find that place. Did you mean {' or '.join(labels)}?"
-    return (
+        joined = f" {pgettext('between two place names', 'or')} ".join(labels)
+        return gettext("We could not find that place. Did you mean %(places)s?") % {
+            "places": joined
+        }
+    return gettext(
         "We could not find that place. Enter a 5-digit US ZIP code (like 22903) "
         'or a city and state (like "Charlottesville, VA").'
     )
@@ -157,8 +163,11 @@ class SearchForm(forms.Form):
             # Marked on the last filter that added one, so the message sits next to a field.
             self.add_error(
                 chosen[-1].criterion.param,
-                f"One search can weigh at most {MAX_CRITERIA} wishes at once, and this one "
-                f"asks for {len(chosen)}. Untick a few and search again.",
+                gettext(
+                    "One search can weigh at most %(most)d wishes at once, and this one asks "
+                    "for %(asked)d. Untick a few and search again."
+                )
+                % {"most": MAX_CRITERIA, "asked": len(chosen)},
             )
             return cleaned
         # A must-have is a criterion the family chose: one not chosen is a question we cannot
@@ -170,9 +179,8 @@ class SearchForm(forms.Form):
             labels = dict(self.fields["must"].choices)
             self.add_error(
                 "must",
-                "A must-have needs its filter chosen first: "
-                + ", ".join(str(labels[name]) for name in unchosen)
-                + ".",
+                gettext("A must-have needs its filter chosen first: %(filters)s.")
+                % {"filters": ", ".join(str(labels[name]) for name in unchosen)},
             )
         return cleaned
 

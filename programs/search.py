@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db.models import F
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from programs import fit, geo
 from programs.filters import DEFAULT_LEVELS, DEFAULT_RADIUS, RADIUS_CHOICES, ProgramFilter
@@ -156,7 +157,7 @@ class ProgramSearch(ProgramFilter):
             if name == "level" and self.params.getlist(name) == DEFAULT_LEVELS:
                 continue
             if name in self.form.errors:
-                label = f"{filter_.label}: not understood"
+                label = gettext("%(label)s: not understood") % {"label": filter_.label}
                 chips.append(Chip(label, self._without(name), name))
                 continue
             value = cleaned.get(name)
@@ -221,7 +222,7 @@ class ProgramSearch(ProgramFilter):
                     if misfit.chosen.criterion.param == chip.name
                     and misfit.chosen.value_key in (None, chip.value)
                 )
-                text = f"Remove \u201c{chip.label}\u201d"
+                text = _remove(chip)
                 found.append(Relaxation(text, chip.query, counts.listed + only))
                 continue
             if counted == MAX_COUNTED_WAYS_OUT:
@@ -229,12 +230,18 @@ class ProgramSearch(ProgramFilter):
             counted += 1
             if chip.name == "near" and (cleaned.get("radius") or DEFAULT_RADIUS) != widest:
                 relaxed["radius"] = widest
-                text, query = f"Search within {widest} miles instead", self._with("radius", widest)
+                text = gettext("Search within %(miles)s miles instead") % {"miles": widest}
+                query = self._with("radius", widest)
             else:
-                text, query = f"Remove \u201c{chip.label}\u201d", chip.query
+                text, query = _remove(chip), chip.query
                 relaxed[chip.name] = _without_value(cleaned.get(chip.name), chip.value)
             found.append(Relaxation(text, query, self.apply(self.queryset, relaxed).count()))
         return found
+
+
+def _remove(chip: Chip) -> str:
+    """The text of the way out that removes one chip's filter."""
+    return gettext("Remove “%(filter)s”") % {"filter": chip.label}
 
 
 def _without_value(value, removed: str | None):

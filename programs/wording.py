@@ -13,7 +13,7 @@ from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 # The short day names pages show, in the page's language (programs.models.choices.WEEKDAY_ABBR
 # holds the English identifiers that query strings use).
-_WEEKDAY_WORDS = [
+WEEKDAY_WORDS = [
     pgettext_lazy("weekday", "Mon"),
     pgettext_lazy("weekday", "Tue"),
     pgettext_lazy("weekday", "Wed"),
@@ -26,7 +26,7 @@ _WEEKDAY_WORDS = [
 
 def weekday_abbr(day: int) -> str:
     """ "Mon" for 0, "Sun" for 6 (in Spanish "Lun", "Dom")."""
-    return str(_WEEKDAY_WORDS[day])
+    return str(WEEKDAY_WORDS[day])
 
 
 def day_text(value: date) -> str:
