@@ -18,7 +18,7 @@ row and its words (labels, yes / no, "Not reported") follow the page's language.
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from programs import facts, fit
@@ -193,6 +193,12 @@ FIT_WORDS = {
     "might_fit": _("Might fit: ask"),
     "does_not_fit": _("Does not fit"),
 }
+# A program's answer to one criterion asked ("Asked: ..." columns): the API's code ("yes",
+# "no") worded as the results cards word it; None is not reported.
+ASKED_WORDS = {
+    "yes": pgettext_lazy("a program's answer to what you asked", "yes"),
+    "no": pgettext_lazy("a program's answer to what you asked", "no"),
+}
 
 
 class CsvTable:
@@ -226,5 +232,8 @@ class CsvTable:
         if self.criteria:
             fitted = fit.fit_data(program, self.criteria)
             cells.append(str(FIT_WORDS[fitted["group"]]))
-            cells += [_cell(answer["answer"]) for answer in fitted["criteria"]]
+            cells += [
+                _cell(ASKED_WORDS.get(answer["answer"], answer["answer"]))
+                for answer in fitted["criteria"]
+            ]
         return cells

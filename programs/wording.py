@@ -44,6 +44,17 @@ def _clock(moment: time, with_meridiem: bool = True) -> str:
     return f"{text} {meridiem}"
 
 
+def clock_text(moment: time) -> str:
+    """ "6:00 PM", "9:30 AM" (in Spanish "6:00 p. m."): one time on its own, as the schedule
+    table shows a session's start and end."""
+    hour = moment.hour % 12 or 12
+    if moment.hour < 12:
+        meridiem = pgettext("time of day, on its own", "AM")
+    else:
+        meridiem = pgettext("time of day, on its own", "PM")
+    return f"{hour}:{moment.minute:02d} {meridiem}"
+
+
 def time_range(start: time, end: time) -> str:
     """ "6-9 pm", "9:30 am-12:30 pm"."""
     if (start.hour < 12) == (end.hour < 12):

@@ -64,14 +64,30 @@ def test_a_cut_export_ends_with_a_line_saying_it_is_incomplete(client, monkeypat
     with pytest.raises(OperationalError), connection.execute_wrapper(database_is_down):
         for line in response.streaming_content:
             received.append(line.decode("utf-8-sig"))
-    assert received[-1].startswith(export.CUT_SHORT)
+    assert received[-1] == (
+        "THIS FILE IS INCOMPLETE: the export was cut short. Download it again.\r\n"
+    )
     assert len(received) == 3  # the header, the first chunk's program and the warning
+
+
+def test_a_cut_spanish_export_says_so_in_spanish_like_its_headings(client, monkeypatch):
+    for number in range(4):
+        make_program(name=f"Program {number}")
+    monkeypatch.setattr(export, "CHUNK_SIZE", 1)
+    response = client.get("/es/programs/export.csv")
+    received = []
+    with pytest.raises(OperationalError), connection.execute_wrapper(database_is_down):
+        for line in response.streaming_content:
+            received.append(line.decode("utf-8-sig"))
+    assert received[0].startswith("Programa,Centro,")
+    assert received[-1].startswith("ESTE ARCHIVO ESTÁ INCOMPLETO:")
 
 
 def test_a_whole_export_has_no_warning(client):
     make_program()
     body = b"".join(client.get("/programs/export.csv").streaming_content).decode()
-    assert export.CUT_SHORT not in body
+    assert str(export.CUT_SHORT) not in body
+    assert "INCOMPLETE" not in body
 
 
 @pytest.mark.postgres

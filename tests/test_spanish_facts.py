@@ -2,6 +2,8 @@
 the values worded in Python (choices, schedules, dates, availability), the comparison's rows,
 the results' answers and the intake questions; a value with no Spanish falls back to English."""
 
+import csv
+import io
 import re
 from datetime import timedelta
 
@@ -11,7 +13,7 @@ from django.utils import timezone, translation
 
 from programs import facts
 from programs.models import NOT_REPORTED_LABEL, Condition, DualDiagnosis, Format, Source
-from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
+from tests.factories import EVENING_MON_WED_THU, make_facility, make_program, north_of_cville
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +197,39 @@ def test_an_imported_listing_says_in_spanish_what_came_from_the_locator(client):
     assert "Teléfono principal" in page
     # The locator's "Spanish" means services in Spanish as well: the heading says so.
     assert "Servicios en idiomas distintos del inglés" in page
+
+
+def test_the_spanish_schedule_table_gives_times_with_the_spanish_am_pm(client, evening):
+    page_url = evening.get_absolute_url()  # before a Spanish request makes reverse() Spanish
+    page = text_of(client.get("/es" + page_url))
+    assert "Lunes de 6:00 p. m. a 9:00 p. m." in page
+    assert "PM" not in page
+    english = text_of(client.get(page_url))
+    assert "Monday 6:00 PM to 9:00 PM" in english
+
+
+def test_the_conditions_table_shows_the_curators_spanish_name(client, evening):
+    Condition.objects.filter(slug="depression").update(name_es="Depresión")
+    page_url = evening.get_absolute_url()
+    assert '<th scope="row">Depresión</th>' in client.get("/es" + page_url).content.decode()
+    assert '<th scope="row">Depression</th>' in client.get(page_url).content.decode()
+
+
+def test_spanish_cards_give_distances_with_the_decimal_point_the_hours_use(client):
+    make_program(facility=make_facility(**north_of_cville(2.5)))
+    spanish = text_of(client.get("/es/programs/", {"near": "22903"}))
+    assert "A 2.5 millas" in spanish
+    assert "2,5" not in spanish
+    assert "2.5 miles away" in text_of(client.get("/programs/", {"near": "22903"}))
+
+
+def test_the_spanish_csv_words_each_programs_answer_to_what_was_asked(client, evening):
+    query = {"near": "22903", "evening": "1", "weekend": "1", "nofit": "1"}
+    spanish = b"".join(client.get("/es/programs/export.csv", query).streaming_content)
+    rows = list(csv.reader(io.StringIO(spanish.decode("utf-8-sig"))))
+    asked = rows[0].index("Pedido: Sesiones por la tarde o noche")
+    assert rows[1][asked : asked + 2] == ["sí", "no"]
+    english = b"".join(client.get("/programs/export.csv", query).streaming_content)
+    rows = list(csv.reader(io.StringIO(english.decode("utf-8-sig"))))
+    asked = rows[0].index("Asked: Evening sessions")
+    assert rows[1][asked : asked + 2] == ["yes", "no"]  # as before: the cards' words

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django import template
 
 from programs.models import Availability
-from programs.wording import schedule_summary
+from programs.wording import clock_text, schedule_summary
 
 register = template.Library()
 
@@ -68,6 +68,7 @@ def payment_highlights(facility, limit: int = 4) -> PaymentHighlights:
 
 
 register.filter("schedule_summary", schedule_summary)
+register.filter("clock", clock_text)
 register.filter("staff_highlights", staff_highlights)
 register.filter("payment_highlights", payment_highlights)
 register.filter("short_credential", short_credential)

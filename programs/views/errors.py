@@ -9,8 +9,10 @@ instead of the app server's bare error. Under ``/api/`` and ``/hsds/`` every err
 
 import logging
 
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 from django.utils.translation import gettext
@@ -19,28 +21,46 @@ from django.views.csrf import csrf_failure as django_csrf_failure
 
 logger = logging.getLogger(__name__)
 
-PLAIN_SERVER_ERROR = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Something went wrong · IOP Finder</title>
+# The last resort when even a template cannot be rendered: no template, no URL lookups.
+PLAIN_PAGE = """<!doctype html>
+<html lang="{language}"><head><meta charset="utf-8"><title>{title} · IOP Finder</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main><h1>Something went wrong on our side</h1>
-<p>The page could not be shown. This is our fault, not yours. Please try again in a few minutes.</p>
-<p><a href="/">Go to the IOP Finder home page</a></p></main></body></html>
-"""
-
-PLAIN_PROBLEM = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{title} · IOP Finder</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main><h1>{title}</h1><p>{message}</p>
-<p><a href="/">Go to the IOP Finder home page</a></p></main></body></html>
+<body><main><h1>{heading}</h1><p>{message}</p>
+<p><a href="{home}">{home_link}</a></p></main></body></html>
 """
 
 # Addresses whose every answer is JSON.
 JSON_PREFIXES = ("/api/", "/hsds/")
-SERVER_ERROR_MESSAGE = "Something went wrong on our side. Please try again in a few minutes."
+
+
+def home_path() -> str:
+    """The home page in the language of the page being answered: "/" or "/es/". Worked out
+    without a URL lookup, so it works even when the app cannot start its URLs."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return "/" if language == settings.LANGUAGE_CODE else f"/{language}/"
+
+
+def plain_page(heading: str, message: str, title: str | None = None) -> str:
+    """A page in words alone, in the active language, for when no template can be rendered."""
+    return PLAIN_PAGE.format(
+        language=escape(translation.get_language() or settings.LANGUAGE_CODE),
+        title=escape(title or heading),
+        heading=escape(heading),
+        message=escape(message),
+        home=home_path(),
+        home_link=escape(gettext("Go to the IOP Finder home page")),
+    )
 
 
 def wants_json(request) -> bool:
-    return request is not None and request.path.startswith(JSON_PREFIXES)
+    """Whether the request is the API's, in either language (``/api/...``, ``/es/api/...``)."""
+    if request is None:
+        return False
+    path = request.path_info
+    language = translation.get_language_from_path(path)
+    if language and path.startswith(f"/{language}/"):
+        path = path[len(language) + 1 :]
+    return path.startswith(JSON_PREFIXES)
 
 
 def problem(request, status: int, title: str, message: str, retry_after: int | None = None):
@@ -56,7 +76,7 @@ def problem(request, status: int, title: str, message: str, retry_after: int | N
             content = render_to_string("problem.html", {"title": title, "message": message})
         except Exception:
             logger.exception("The problem.html page could not be rendered")
-            content = PLAIN_PROBLEM.format(title=escape(title), message=escape(message))
+            content = plain_page(title, message)
         response = HttpResponse(content, status=status)
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
@@ -72,16 +92,27 @@ def page_not_found(request, exception):
 
 def server_error(request):
     if wants_json(request):
-        return JsonResponse({"error": SERVER_ERROR_MESSAGE}, status=500)
+        message = gettext("Something went wrong on our side. Please try again in a few minutes.")
+        return JsonResponse({"error": message}, status=500)
     try:
         return defaults.server_error(request)
     except Exception:
         logger.exception("The 500.html page could not be rendered")
-        return HttpResponseServerError(PLAIN_SERVER_ERROR)
+        return HttpResponseServerError(
+            plain_page(
+                gettext("Something went wrong on our side"),
+                gettext(
+                    "The page could not be shown. This is our fault, not yours. Please try "
+                    "again in a few minutes."
+                ),
+                title=gettext("Something went wrong"),
+            )
+        )
 
 
 def login_locked(request, credentials=None, *args, **kwargs):
-    """The admin sign-in answer once django-axes has locked a username at this address."""
+    """The admin sign-in answer once django-axes has locked a username at this address. In
+    English, like the rest of the admin (README, "Two languages"): it has no Spanish address."""
     return problem(
         request,
         429,

@@ -18,7 +18,7 @@ from itertools import chain
 from django.db import DatabaseError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_safe
 
 from programs.models import Program
@@ -27,7 +27,9 @@ from programs.search import ProgramSearch
 from programs.serializers import CsvTable
 
 CHUNK_SIZE = 500
-CUT_SHORT = "THIS FILE IS INCOMPLETE: the export was cut short. Download it again."
+# The last line of a file the database cut short, in the file's language like its headings:
+# it is written for the person who opens the file (a program cannot miss the broken transfer).
+CUT_SHORT = gettext_lazy("THIS FILE IS INCOMPLETE: the export was cut short. Download it again.")
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +80,7 @@ def export_csv(request):
                     yield writer.writerow(table.row(program))
             except DatabaseError:
                 logger.exception("The CSV export was cut short: %s", request.path)
-                yield writer.writerow([CUT_SHORT])
+                yield writer.writerow([str(CUT_SHORT)])
                 raise  # the server then breaks off the transfer instead of ending it cleanly
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
