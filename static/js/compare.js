@@ -16,6 +16,15 @@
   var script = document.currentScript;
   var compareUrl = (script && script.getAttribute("data-compare-url")) || "/compare/";
 
+  // The words shown, in the page's language: templates/base.html gives them to this script as
+  // data-word-* attributes, through the translation catalog. {n}, {name}, {most} are filled in.
+  function word(key, values) {
+    var text = (script && script.getAttribute("data-word-" + key)) || "";
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
   function storageWorks() {
     try {
       window.localStorage.setItem(KEY + ".test", "1");
@@ -71,8 +80,8 @@
   }
 
   function countText(n) {
-    if (n === 0) return "No programs chosen for comparison.";
-    return n + (n === 1 ? " program" : " programs") + " chosen for comparison.";
+    if (n === 0) return word("none");
+    return n === 1 ? word("one") : word("many", { n: n });
   }
 
   var live;
@@ -98,7 +107,7 @@
     bar = document.createElement("div");
     bar.className = "compare-bar no-print";
     bar.setAttribute("role", "region");
-    bar.setAttribute("aria-label", "Programs chosen for comparison");
+    bar.setAttribute("aria-label", word("bar"));
     bar.hidden = true;
     var inner = document.createElement("div");
     inner.className = "wrap compare-bar__inner";
@@ -109,8 +118,8 @@
     var clear = document.createElement("button");
     clear.type = "button";
     clear.className = "button--secondary compare-bar__clear";
-    clear.textContent = "Clear";
-    clear.setAttribute("aria-label", "Clear the programs chosen for comparison");
+    clear.textContent = word("clear");
+    clear.setAttribute("aria-label", word("clear-label"));
     clear.addEventListener("click", function () {
       save([]);
       refresh();
@@ -128,8 +137,8 @@
     var n = items.length;
     bar.hidden = n === 0;
     document.body.classList.toggle("has-compare-bar", n > 0);
-    barText.textContent = n < 2 ? "Choose at least one more program." : countText(n);
-    barLink.textContent = "Compare (" + n + ")";
+    barText.textContent = n < 2 ? word("one-more") : countText(n);
+    barLink.textContent = word("bar-link", { n: n });
     barLink.href = urlFor(items);
     var buttons = document.querySelectorAll("button.compare-toggle[data-compare-slug]");
     for (var i = 0; i < buttons.length; i += 1) {
@@ -145,17 +154,17 @@
       items.splice(at, 1);
       save(items);
       refresh();
-      announce("Removed " + name + ". " + countText(items.length));
+      announce(word("removed", { name: name }) + " " + countText(items.length));
       return;
     }
     if (items.length >= MAX) {
-      announce("You can compare up to " + MAX + " programs. Remove one first.");
+      announce(word("full", { most: MAX }));
       return;
     }
     items.push({ slug: slug, name: name });
     save(items);
     refresh();
-    announce("Added " + name + ". " + countText(items.length));
+    announce(word("added", { name: name }) + " " + countText(items.length));
   }
 
   function enhanceToggles() {
@@ -172,7 +181,7 @@
       box.className = "compare-toggle__box";
       box.setAttribute("aria-hidden", "true");
       var label = document.createElement("span");
-      label.textContent = "Compare";
+      label.textContent = word("toggle");
       var hiddenName = document.createElement("span");
       hiddenName.className = "visually-hidden";
       hiddenName.textContent = " " + name;
@@ -204,9 +213,11 @@
       var same = table.querySelectorAll(".compare-row--same, .compare-group--same");
       for (var i = 0; i < same.length; i += 1) same[i].hidden = only;
       var caption = table.querySelector("caption");
-      if (caption) {
-        caption.textContent = caption.textContent.replace(/, showing only the facts where they differ$/, "") +
-          (only ? ", showing only the facts where they differ" : "");
+      var suffix = table.getAttribute("data-only-differences-suffix") || "";
+      if (caption && suffix) {
+        var text = caption.textContent;
+        if (text.slice(-suffix.length) === suffix) text = text.slice(0, -suffix.length);
+        caption.textContent = text + (only ? suffix : "");
       }
       // Keep the address (and the remove links) in step, so a bookmark shows the same view.
       var url = new URL(window.location.href);
@@ -218,7 +229,7 @@
         if (only) target.searchParams.set("diff", "1"); else target.searchParams.delete("diff");
         removes[j].href = target.pathname + target.search;
       }
-      announce(only ? "Showing only the facts where the programs differ." : "Showing all facts.");
+      announce(only ? word("only-differences") : word("all-facts"));
     });
   }
 

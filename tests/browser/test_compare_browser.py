@@ -139,3 +139,50 @@ def test_comparison_on_a_phone_scrolls_sideways_with_labels_in_view(phone_page, 
     assert cell.bounding_box()["x"] < cell_x - 100
     assert abs(label.bounding_box()["x"] - label_x) < 2
     assert 0 <= label_x < 20
+
+
+def test_the_compare_bar_and_its_announcements_speak_spanish_on_spanish_pages(page, programs):
+    page.goto("/es/programs/")
+    evening = page.get_by_role("button", name="Comparar Evening IOP")
+    evening.click()
+    expect(evening).to_have_attribute("aria-pressed", "true")
+    live = page.locator("#compare-live")
+    expect(live).to_have_text("Se añadió Evening IOP. 1 programa elegido para comparar.")
+    bar = page.get_by_role("region", name="Programas elegidos para comparar")
+    expect(bar).to_contain_text("Elija al menos un programa más.")
+    page.get_by_role("button", name="Comparar Daytime IOP").click()
+    expect(live).to_have_text("Se añadió Daytime IOP. 2 programas elegidos para comparar.")
+    expect(bar).to_contain_text("2 programas elegidos para comparar.")
+    page.get_by_role("button", name="Comparar Evening IOP").click()
+    expect(live).to_have_text("Se quitó Evening IOP. 1 programa elegido para comparar.")
+    page.get_by_role("button", name="Comparar Evening IOP").click()
+
+    page.get_by_role("link", name="Comparar (2)").click()
+    expect(page).to_have_url(re.compile(r"/es/compare/\?p=daytime-iop&p=evening-iop"))
+    caption = page.locator("table.compare-table caption")
+    expect(caption).to_have_text("Comparación de 2 programas")
+    page.get_by_label("Mostrar solo las diferencias").check()
+    expect(caption).to_have_text(
+        "Comparación de 2 programas, con solo los datos en que se diferencian"
+    )
+    expect(live).to_have_text("Se muestran solo los datos en que los programas se diferencian.")
+    page.get_by_label("Mostrar solo las diferencias").uncheck()
+    expect(caption).to_have_text("Comparación de 2 programas")
+    expect(live).to_have_text("Se muestran todos los datos.")
+
+    page.get_by_role("button", name="Quitar todos los programas elegidos para comparar").click()
+    expect(live).to_have_text("No hay programas elegidos para comparar.")
+    expect(bar).to_be_hidden()
+    for english in ("Compare (", "chosen for comparison", "Choose at least"):
+        assert english not in page.locator("body").inner_text()
+
+
+def test_the_english_compare_bar_keeps_its_english_words(page, programs):
+    page.goto("/programs/")
+    page.get_by_role("button", name="Compare Evening IOP").click()
+    expect(page.locator("#compare-live")).to_have_text(
+        "Added Evening IOP. 1 program chosen for comparison."
+    )
+    expect(page.get_by_role("region", name="Programs chosen for comparison")).to_contain_text(
+        "Choose at least one more program."
+    )
