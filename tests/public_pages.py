@@ -96,6 +96,7 @@ EVERY_PAGE_TYPE = [
     "compare",
     "call-sheet",
     "report",
+    "report-sent",
     "provider-choose",
     "provider-update",
     "not-found",
@@ -141,6 +142,7 @@ def make_every_page_type() -> dict[str, str]:
         "compare": f"{reverse('programs:compare')}?{chosen}&near=22903",
         "call-sheet": f"{reverse('programs:call_sheet')}?{chosen}&near=22903",
         "report": reverse("curation:report", args=[longest.slug]),
+        "report-sent": reverse("curation:report_sent", args=[longest.slug]),
         "provider-choose": ProviderLink.objects.create(facility=several).get_absolute_url(),
         "provider-update": ProviderLink.objects.create(facility=longest.facility).get_absolute_url()
         + f"?program={longest.slug}",

@@ -108,12 +108,13 @@ FOCUSED_UNDER_THE_BAR = """
 """
 
 
-def test_the_compare_bar_never_hides_the_focused_element_on_a_phone(phone_page):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_compare_bar_never_hides_the_focused_element_on_a_phone(phone_page, language):
     """Tab through a results page of real listings on a 360x740 phone with the bar shown:
     the page scrolls each focused element clear of the bar, never under it."""
     page = phone_page
     make_every_page_type()
-    page.goto("/programs/")
+    page.goto(LANGUAGES[language] + "/programs/")
     page.locator("button.compare-toggle").first.click()
     # The choice is kept in the browser: the bar is still there after a reload, and the tabbing
     # starts from the top of the page.
