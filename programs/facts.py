@@ -16,7 +16,10 @@ walk ``FACTS``; none of them names a fact of its own. A fact declares:
 * ``question``: what to ask at intake when it is not reported (``asks`` says when, for facts
   whose "unknown" is not simply ``shown`` being None);
 * where it appears: ``on_page``, ``in_compare``, ``in_csv``, ``in_api`` (all by default);
-  ``block``: a template that shows it on the program page instead of a plain line.
+  ``block``: a template that shows it on the program page instead of a plain line;
+* ``card``: its line on a result card (``OnCard``), for the few facts a card sums up: a shorter
+  label or value where the card needs one, and the search parameters whose answers the card
+  already lists above its facts (then the line is left out).
 
 Adding a fact: add the model field and its migration, then one ``Fact(...)`` below. The README
 ("Design notes") has the recipe; ``tests/test_facts.py`` proves a new fact reaches every view.
@@ -47,7 +50,7 @@ from programs.models import (
 )
 from programs.models.choices import WEEKDAY_ABBR
 from programs.models.loading import loaded
-from programs.wording import sessions_text, weekday_abbr
+from programs.wording import schedule_summary, sessions_text, short_credential, weekday_abbr
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,18 @@ def _unknown(value) -> bool:
 
 
 @dataclass(frozen=True)
+class OnCard:
+    """How a fact sums up on a result card (``card_lines()``, ``programs/_card.html``)."""
+
+    label: str = ""  # the fact's label unless given
+    shown: Callable[[Program], Any] | None = None  # the fact's value unless given
+    # Criteria (search parameters) that put this fact among the card's answers already.
+    answered_by: tuple[str, ...] = ()
+    reported_only: bool = False  # no line at all when not reported
+    block: str = ""  # a template for the value (it reads ``program``)
+
+
+@dataclass(frozen=True)
 class Fact:
     key: str
     label: str
@@ -110,6 +125,7 @@ class Fact:
     in_compare: bool = True
     in_csv: bool = True
     in_api: bool = True
+    card: OnCard | None = None
 
     def value(self, program):
         return self.shown(program)
@@ -361,6 +377,32 @@ def _program_list(field: str, group: Group, question: str = "", **options) -> Fa
 
 # --- The registry, in page order -------------------------------------------------------------
 
+
+def _group_leaders_short(program) -> str | None:
+    """Who leads groups, by the abbreviation a credential's name ends with: "LCSW, CADC"."""
+    names = [
+        short_credential(role.credential.name)
+        for role in loaded(program, "staff_roles")
+        if role.leads_groups
+    ]
+    return ", ".join(names) or None
+
+
+CARD_PAYMENTS = 4
+
+
+def _payment_summary(program) -> str | None:
+    """The first few ways to pay, and how many more: "Medicaid, Medicare and 3 more"."""
+    names = [row.display_name for row in loaded(program.facility, "payment_types")]
+    if not names:
+        return None
+    shown = ", ".join(names[:CARD_PAYMENTS])
+    more = len(names) - CARD_PAYMENTS
+    if more <= 0:
+        return shown
+    return shown + " " + gettext("and %(more)s more") % {"more": more}
+
+
 FACTS: list[Fact] = [
     # Where and when
     Fact(
@@ -370,6 +412,7 @@ FACTS: list[Fact] = [
         shown=lambda p: _choice_label(p.level_of_care, LevelOfCare),
         data=lambda p: choice_data(p.level_of_care, LevelOfCare),
         on_page=False,
+        card=OnCard(_("Level and format"), block="programs/facts/_card_level.html"),
     ),
     Fact(
         "address",
@@ -438,6 +481,10 @@ FACTS: list[Fact] = [
         csv_heading=_("Sessions"),
         question=_("Which days and times do sessions run, and how many hours a week is that?"),
         block="programs/facts/_schedule.html",
+        card=OnCard(
+            shown=lambda p: schedule_summary(p) or None,
+            answered_by=("evening", "weekend", "days", "max_hours"),
+        ),
     ),
     # Who treats you
     Fact(
@@ -446,6 +493,7 @@ FACTS: list[Fact] = [
         STAFF,
         shown=lambda p: _best_availability(_roles(p, lambda c: c.is_physician)),
         question=_("Is a psychiatrist or other physician available, on site or by referral?"),
+        card=OnCard(_("Psychiatrist or physician"), answered_by=("physician",)),
         **COMPARISON_ONLY,
     ),
     Fact(
@@ -470,6 +518,7 @@ FACTS: list[Fact] = [
         "individual_therapy",
         STAFF,
         _("Will I have individual sessions with a licensed therapist, and how often?"),
+        card=OnCard(answered_by=("therapist",)),
     ),
     Fact(
         "group_leaders",
@@ -477,6 +526,12 @@ FACTS: list[Fact] = [
         STAFF,
         shown=lambda p: _names(r.credential for r in loaded(p, "staff_roles") if r.leads_groups),
         question=_("Who leads the groups, and what credentials do they hold?"),
+        card=OnCard(
+            _("Groups led by"),
+            shown=_group_leaders_short,
+            answered_by=("leader",),
+            reported_only=True,
+        ),
         **COMPARISON_ONLY,
     ),
     _number(
@@ -529,6 +584,7 @@ FACTS: list[Fact] = [
             "Do you prescribe or continue medication for addiction treatment, such as "
             "buprenorphine or naltrexone?"
         ),
+        card=OnCard(_("Medication for addiction (MAT)"), answered_by=("mat", "medication")),
     ),
     _program_list(
         "medications",
@@ -558,6 +614,7 @@ FACTS: list[Fact] = [
             "Do you treat mental-health conditions such as depression, anxiety or PTSD here, "
             "or refer out?"
         ),
+        card=OnCard(_("Mental-health care"), answered_by=("condition", "dual")),
     ),
     _bool(
         "psychiatric_evaluation",
@@ -592,6 +649,7 @@ FACTS: list[Fact] = [
         PAYMENT,
         _("Which insurance do you accept, and is there a sliding fee or payment plan?"),
         label=_("Payment accepted"),
+        card=OnCard(_("Payment"), shown=_payment_summary, answered_by=("payment",)),
     ),
     _program_list(
         "populations",
@@ -749,3 +807,28 @@ def csv_facts() -> list[Fact]:
 
 def compare_facts() -> list[Fact]:
     return [fact for fact in FACTS if fact.in_compare]
+
+
+@dataclass(frozen=True)
+class CardLine:
+    """One line of a result card: a label, and a value or a template that shows it."""
+
+    label: str
+    value: Any
+    block: str = ""
+
+
+def card_lines(program, asked=()) -> list[CardLine]:
+    """A result card's facts, in registry order, leaving out those the card's answers to the
+    search (``asked``: the criteria chosen) already give. Reads only what
+    ``load_related(programs, CARD)`` loaded."""
+    lines = []
+    for fact in FACTS:
+        card = fact.card
+        if card is None or any(param in asked for param in card.answered_by):
+            continue
+        value = (card.shown or fact.shown)(program)
+        if card.reported_only and _unknown(value):
+            continue
+        lines.append(CardLine(card.label or fact.label, value, card.block))
+    return lines

@@ -138,6 +138,11 @@ def _within_days(days) -> Case:
     return _state(Q(days_mask__in=subsets), Q(days_mask__gt=0))
 
 
+def _labelled(key: str) -> Callable[[Any], str]:
+    """A criterion worded as its fact's label (``programs.facts``), read when a page asks."""
+    return lambda value: str(facts.by_key(key).label)
+
+
 @dataclass(frozen=True)
 class Criterion:
     """One filter that ranks rather than hides: ``param`` is its query-string name."""
@@ -158,7 +163,7 @@ CRITERIA: list[Criterion] = [
         "evening",
         "schedule.sessions",
         _yes_no("has_evening"),
-        lambda v: gettext("Evening sessions"),
+        _labelled("schedule.has_evening"),
         lambda v: gettext("no evening sessions"),
         explains=True,
     ),
@@ -166,7 +171,7 @@ CRITERIA: list[Criterion] = [
         "weekend",
         "schedule.sessions",
         _yes_no("has_weekend"),
-        lambda v: gettext("Weekend sessions"),
+        _labelled("schedule.has_weekend"),
         lambda v: gettext("no weekend sessions"),
         explains=True,
     ),
@@ -208,7 +213,7 @@ CRITERIA: list[Criterion] = [
         "prescriber",
         "prescriber",
         lambda v: _met_or_unknown(_staff(credential__is_prescriber=True)),
-        lambda v: gettext("Someone who can prescribe"),
+        _labelled("prescriber"),
         lambda v: gettext("no prescriber"),
         explains=True,
     ),
@@ -216,7 +221,7 @@ CRITERIA: list[Criterion] = [
         "therapist",
         "individual_therapy",
         _yes_no("individual_therapy"),
-        lambda v: gettext("Individual therapy with a licensed therapist"),
+        _labelled("individual_therapy"),
         lambda v: gettext("no individual therapy"),
     ),
     Criterion(

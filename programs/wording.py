@@ -5,6 +5,7 @@ Result cards, the comparison and the CSV export all describe a schedule the same
 sessions, so they never cost a query.
 """
 
+import re
 from datetime import date, time
 from decimal import Decimal
 
@@ -100,3 +101,9 @@ def schedule_summary(program) -> str:
     text = sessions_text(program.sessions.all())
     hours = hours_text(program.hours_per_week)
     return f"{text} · {hours}" if text and hours else text
+
+
+def short_credential(name: str) -> str:
+    """The abbreviation in brackets when a credential's name has one: "LCSW", "MD/DO"."""
+    match = re.search(r"\(([^)]+)\)\s*$", name)
+    return match.group(1) if match else name

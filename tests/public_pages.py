@@ -4,9 +4,14 @@
 returns a name -> URL map covering every kind of page an anonymous visitor can reach.
 """
 
+import io
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 
-from programs.models import LevelOfCare, Source
+from programs.models import Facility, LevelOfCare, Program, ProviderLink, Source
 from tests.factories import (
     EVENING_MON_WED_THU,
     make_facility,
@@ -73,4 +78,72 @@ def make_public_pages() -> dict[str, str]:
         "detail-sparse": second.get_absolute_url(),
         "compare": f"{reverse('programs:compare')}?p={first.slug}&p={second.slug}",
         "not-found": "/no-such-page/",
+    }
+
+
+LOCATOR_SAMPLE = Path(settings.BASE_DIR) / "fixtures" / "findtreatment" / "locator-sample.json"
+# Every page type with real, locator-shaped listings besides the made-up ones (issue 18), for
+# the small-screen and accessibility tests. "detail" is the locator listing whose name, address
+# and source id take the most room.
+EVERY_PAGE_TYPE = [
+    "home",
+    "results",
+    "empty-results",
+    "filtered-results",
+    "bad-input",
+    "detail",
+    "detail-sparse",
+    "compare",
+    "call-sheet",
+    "report",
+    "report-sent",
+    "provider-choose",
+    "provider-update",
+    "not-found",
+]
+LANGUAGES = {"en": "", "es": "/es"}
+
+
+def _room_taken(program: Program) -> int:
+    facility = program.facility
+    return sum(
+        len(text)
+        for text in (
+            program.name,
+            facility.name,
+            facility.street1,
+            facility.street2,
+            facility.city,
+            facility.source_id,
+        )
+    )
+
+
+def make_every_page_type() -> dict[str, str]:
+    """The made-up listings of make_public_pages() plus the real locator sample; returns a
+    name -> URL map (English addresses; prefix LANGUAGES["es"] for Spanish) of EVERY_PAGE_TYPE."""
+    urls = make_public_pages()
+    call_command("import_findtreatment", str(LOCATOR_SAMPLE), stdout=io.StringIO())
+    locator = sorted(
+        Program.objects.published()
+        .filter(facility__source=Source.FINDTREATMENT)
+        .select_related("facility"),
+        key=_room_taken,
+        reverse=True,
+    )
+    longest = locator[0]
+    chosen = "&".join(f"p={program.slug}" for program in locator[:4])
+    # The made-up facility runs a second program, so its provider link first asks which one.
+    several = Facility.objects.get(name="Blue Ridge Recovery Center")
+    make_program(facility=several, name="Morning PHP", level_of_care=LevelOfCare.PHP)
+    return {
+        **urls,
+        "detail": longest.get_absolute_url(),
+        "compare": f"{reverse('programs:compare')}?{chosen}&near=22903",
+        "call-sheet": f"{reverse('programs:call_sheet')}?{chosen}&near=22903",
+        "report": reverse("curation:report", args=[longest.slug]),
+        "report-sent": reverse("curation:report_sent", args=[longest.slug]),
+        "provider-choose": ProviderLink.objects.create(facility=several).get_absolute_url(),
+        "provider-update": ProviderLink.objects.create(facility=longest.facility).get_absolute_url()
+        + f"?program={longest.slug}",
     }

@@ -14,13 +14,16 @@ from tests.factories import make_facility, make_program
 pytestmark = pytest.mark.django_db
 
 
-def test_a_fact_added_to_the_registry_shows_on_the_page_comparison_csv_and_api(client, monkeypatch):
+def test_a_fact_added_to_the_registry_shows_on_the_page_comparison_csv_api_and_cards(
+    client, monkeypatch
+):
     website = facts.Fact(
         "facility.has_website",
         "Has a website of its own",
         facts.RULES,
         shown=lambda program: bool(program.facility.website) or None,
         question="Is there a website where I can read more?",
+        card=facts.OnCard("Own website"),
     )
     monkeypatch.setattr(facts, "FACTS", [*facts.FACTS, website])
     with_site = make_program(name="With site", facility=make_facility(website="https://a.example"))
@@ -42,6 +45,35 @@ def test_a_fact_added_to_the_registry_shows_on_the_page_comparison_csv_and_api(c
 
     api = client.get(f"/api/programs/{with_site.slug}/").json()
     assert api["facility"]["has_website"] is True
+
+    results = client.get("/programs/", {"q": "site"}).content.decode()
+    assert results.count("<dt>Own website</dt>") == 2
+    assert '<span aria-hidden="true">✓</span> Yes</span>' in results
+
+
+def _carded(**fields):
+    program = make_program(**fields)
+    (loaded,) = load_related(
+        [Program.objects.select_related("facility").get(pk=program.pk)], DETAIL
+    )
+    return loaded
+
+
+def test_a_card_leaves_out_what_its_answers_to_the_search_already_say():
+    program = _carded(name="Evening", offers_mat=True)
+    labels = [line.label for line in facts.card_lines(program)]
+    assert labels[:2] == ["Level and format", "Schedule"]
+    assert "Medication for addiction (MAT)" in labels
+    asked = [line.label for line in facts.card_lines(program, {"evening", "mat"})]
+    assert "Schedule" not in asked and "Medication for addiction (MAT)" not in asked
+    assert len(asked) == len(labels) - 2
+
+
+def test_a_card_line_that_needs_a_report_is_left_out_until_there_is_one():
+    program = _carded(name="No staff listed")
+    lines = {line.label: line.value for line in facts.card_lines(program)}
+    assert "Groups led by" not in lines
+    assert lines["Psychiatrist or physician"] is None  # worded "Not reported - ask at intake"
 
 
 def test_every_fact_key_and_label_is_declared_once():

@@ -132,6 +132,18 @@
     document.body.appendChild(bar);
   }
 
+  // site.css keeps the page's foot and the focused element clear of the bar by its height, which
+  // changes when the bar shows, hides or its text wraps.
+  function watchBarHeight() {
+    var root = document.documentElement;
+    function measure() {
+      root.style.setProperty("--compare-bar-height", bar.offsetHeight + "px");
+    }
+    if ("ResizeObserver" in window) new window.ResizeObserver(measure).observe(bar);
+    else window.addEventListener("resize", measure);
+    measure();
+  }
+
   function refresh() {
     var items = load();
     var n = items.length;
@@ -238,6 +250,7 @@
   // Without storage (private mode in some browsers) the plain links keep working.
   if (!storageWorks()) return;
   buildBar();
+  watchBarHeight();
   adoptComparedPrograms();
   enhanceToggles();
   refresh();

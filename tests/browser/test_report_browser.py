@@ -60,7 +60,7 @@ def test_a_visitor_reports_a_wrong_phone_and_a_curator_resolves_it(
     context.close()
 
 
-def test_the_report_and_provider_forms_pass_wcag_21_aa_also_with_errors(page, phone_page):
+def test_the_report_and_provider_forms_pass_wcag_22_aa_also_with_errors(page, phone_page):
     pages = make_public_pages()
     report_url = pages["detail"] + "report/"
     link = ProviderLink.objects.create(
