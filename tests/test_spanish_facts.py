@@ -233,3 +233,10 @@ def test_the_spanish_csv_words_each_programs_answer_to_what_was_asked(client, ev
     rows = list(csv.reader(io.StringIO(english.decode("utf-8-sig"))))
     asked = rows[0].index("Asked: Evening sessions")
     assert rows[1][asked : asked + 2] == ["yes", "no"]  # as before: the cards' words
+
+
+def test_spanish_cards_write_the_short_date_with_a_lowercase_month(client, evening):
+    # The factories' facilities were verified on 2026-10-01.
+    page = text_of(client.get("/es/programs/", {"near": "22903"}))
+    assert "Verificado por última vez el 1 oct 2026" in page
+    assert "Last verified Oct 1, 2026" in text_of(client.get("/programs/", {"near": "22903"}))
