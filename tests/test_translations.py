@@ -219,6 +219,44 @@ def test_the_committed_catalog_is_compiled_from_the_po_file():
     assert len(po.translated_entries()) == len(po) - len(po.obsolete_entries())
 
 
+# "%(name)s" / "%s" for python-format, "{name}" / "{value.name}" for python-brace-format.
+PLACEHOLDERS = {
+    "python-format": re.compile(r"%\((\w+)\)[sd]|%[sd]"),
+    "python-brace-format": re.compile(r"\{([\w.]*)\}"),
+}
+
+
+def placeholders(text: str, flag: str) -> list[str]:
+    return sorted(PLACEHOLDERS[flag].findall(text))
+
+
+def test_every_translation_keeps_the_placeholders_of_its_english():
+    # A Spanish chip or message that names a placeholder its English does not give breaks the
+    # page (KeyError); one that drops a placeholder loses the value it was to show.
+    po = polib.pofile(str(MO_FILE.with_suffix(".po")))
+    checked = 0
+    for entry in po.translated_entries():
+        for flag in PLACEHOLDERS:
+            if flag not in entry.flags:
+                continue
+            checked += 1
+            if entry.msgid_plural:
+                expected = placeholders(entry.msgid_plural, flag)
+                for form in entry.msgstr_plural.values():
+                    assert placeholders(form, flag) in (expected, []), entry.msgid
+            else:
+                expected = placeholders(entry.msgid, flag)
+                assert placeholders(entry.msgstr, flag) == expected, entry.msgid
+    assert checked > 50
+
+
+def test_the_placeholder_check_catches_a_lost_or_renamed_placeholder():
+    assert placeholders("Accepts: {value}", "python-brace-format") == ["value"]
+    assert placeholders("Acepta: {valor}", "python-brace-format") == ["valor"]
+    assert placeholders("Quitar «%(filter)s»", "python-format") == ["filter"]
+    assert placeholders("Quitar el filtro", "python-format") == []
+
+
 def test_django_serves_the_project_catalog_in_spanish():
     with translation.override("es"):
         assert translation.gettext("Find a program") == "Buscar un programa"
