@@ -8,7 +8,8 @@ its fields are ``programs/forms.py``.
 Filters on lists (payment, modalities...) keep a program only when it *reported* the value: an
 unreported fact never counts as a match, and never as a mismatch shown to the family as a "no".
 Each filter declares its chip's wording (``chip=``): ``{value}`` is the value chosen (one chip per
-value for a filter that takes several), ``{label}`` the filter's label.
+value for a filter that takes several), ``{label}`` the filter's label. A filter that asks
+exactly what a fact's label says takes that label from the registry (``facts.by_key(...)``).
 """
 
 import django_filters
@@ -18,7 +19,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from programs import fit
+from programs import facts, fit
 from programs.forms import (
     PlaceField,
     SearchForm,
@@ -201,7 +202,7 @@ class ProgramFilter(django_filters.FilterSet):
 
     # Schedule
     evening = CheckFilter(label=_("Evening sessions (start 4 pm or later)"))
-    weekend = CheckFilter(label=_("Weekend sessions"))
+    weekend = CheckFilter(label=facts.by_key("schedule.has_weekend").label)
     days = MultipleChoiceFilter(
         distinct=False,
         label=_("Days you can attend"),
@@ -224,13 +225,13 @@ class ProgramFilter(django_filters.FilterSet):
     )
     format = MultipleChoiceFilter(
         distinct=False,
-        label=_("Format"),
+        label=facts.by_key("format").label,
         choices=[choice for choice in Format.choices if choice[0]],
         widget=forms.CheckboxSelectMultiple,
     )
     level = MultipleChoiceFilter(
         distinct=False,
-        label=_("Level of care"),
+        label=facts.by_key("level_of_care").label,
         field_name="level_of_care",
         choices=LevelOfCare.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -244,7 +245,7 @@ class ProgramFilter(django_filters.FilterSet):
     prescriber = CheckFilter(
         label=_("Someone who can prescribe (on site or by referral)"),
     )
-    therapist = CheckFilter(label=_("Individual therapy with a licensed therapist"))
+    therapist = CheckFilter(label=facts.by_key("individual_therapy").label)
     leader = SlugMultipleChoiceFilter(
         label=_("Groups led by"),
         queryset=Credential.objects.all(),
@@ -255,7 +256,7 @@ class ProgramFilter(django_filters.FilterSet):
 
     # Approach
     modality = SlugMultipleChoiceFilter(
-        label=_("Treatment approaches"),
+        label=facts.by_key("modalities").label,
         queryset=Modality.objects.all(),
         method="filter_nothing",
         help_text=_("Programs that offer every approach you tick."),
