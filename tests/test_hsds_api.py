@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given
@@ -376,6 +377,8 @@ def test_services_cost_the_same_queries_whatever_the_page_size(client, settings)
     counts = {}
     for path in ("services", "service_at_locations", "organizations"):
         for size in (1, 12):
+            # Each size from cold: the list's count is kept under the listings stamp (below).
+            caches["default"].clear()
             with CaptureQueriesContext(connection) as queries:
                 body = get_json(client, f"/hsds/{path}?per_page={size}")
             assert body["size"] == size
@@ -411,6 +414,32 @@ def test_each_endpoint_page_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(most):
         body = get_json(client, path)
     assert body["size"] > 0
+
+
+def test_a_list_is_counted_once_per_listings_stamp_and_again_after_any_change(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    for n in range(5):
+        make_program(name=f"Program {n}")
+    lists = ("/hsds/services?per_page=2", "/hsds/service_at_locations?per_page=2")
+
+    with CaptureQueriesContext(connection) as first:
+        assert get_json(client, lists[0])["total_items"] == 5
+    with CaptureQueriesContext(connection) as again:
+        body = get_json(client, lists[0] + "&page=3")
+    assert (body["total_items"], body["total_pages"], body["size"]) == (5, 3, 1)
+    counts = [q["sql"] for q in first.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1
+    assert not [q["sql"] for q in again.captured_queries if "COUNT(" in q["sql"]]
+    assert len(again) == len(first) - 1
+
+    # Any change rewrites the listings stamp, so the next answer counts afresh.
+    make_program(name="Program 5")
+    Program.objects.filter(name="Program 0").update(is_published=False)
+    for path in lists:
+        assert get_json(client, path)["total_items"] == 5
+    # Another narrowing is counted for itself.
+    assert get_json(client, lists[0] + "&search=program+3")["total_items"] == 1
+    assert get_json(client, lists[1] + "&postcode=99999")["total_items"] == 0
 
 
 def test_answers_are_cacheable_and_cookie_free(client, django_assert_max_num_queries):

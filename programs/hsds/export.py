@@ -135,10 +135,6 @@ class Report:
     seconds: float = 0.0
 
 
-def _cell(value) -> str:
-    return "" if value is None else str(value)
-
-
 class _Writers:
     """One open CSV writer per table, counting rows."""
 
@@ -149,13 +145,19 @@ class _Writers:
         }
         self.writers = {name: csv.writer(file) for name, file in self.files.items()}
         self.counts = dict.fromkeys(self.files, 0)
+        # Each table's row writer and columns, looked up once per row.
+        self.rows = {
+            table.name: (self.writers[table.name].writerow, table.columns) for table in TABLES
+        }
         for table in TABLES:
             self.writers[table.name].writerow(table.columns)
 
     def write(self, name: str, data: dict) -> None:
-        """``data`` as a row of its table, and its nested lists into theirs."""
-        columns = TABLE_BY_NAME[name].columns
-        self.writers[name].writerow([_cell(data.get(column)) for column in columns])
+        """``data`` as a row of its table, and its nested lists into theirs. The csv module
+        writes None as an empty cell and anything else as ``str()`` of it (a float as its
+        ``repr()``, the same text)."""
+        writerow, columns = self.rows[name]
+        writerow(map(data.get, columns))
         self.counts[name] += 1
         for key, children in data.items():
             if key in NESTED:

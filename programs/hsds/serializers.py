@@ -11,10 +11,15 @@ organization views prefetch), so they cost no queries. A fact that was not repor
 no key, no attribute, never ``false``. Ids come from the stored ``hsds_id`` (``programs.hsds.ids``).
 """
 
+import re
+
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from programs.availability import wait_wording
 from programs.models import Source, Weekday
+from programs.models.loading import loaded
 
 from . import taxonomy
 from .ids import derived_id
@@ -65,8 +70,50 @@ def _lookup_term(tax: taxonomy.Taxonomy, row) -> taxonomy.Term:
     return tax.term(row.slug, row.name)
 
 
+# Terms of fixed vocabularies, by (taxonomy, value, language): their names are translated
+# labels, which cost more to read than the rest of an attribute.
+_CHOICE_TERMS: dict = {}
+
+
 def _choice_term(tax: taxonomy.Taxonomy, value) -> taxonomy.Term:
-    return tax.term(value, tax.choices(value).label)
+    key = (tax.code, value, get_language())
+    term = _CHOICE_TERMS.get(key)
+    if term is None:
+        term = _CHOICE_TERMS[key] = tax.term(value, tax.choices(value).label)
+    return term
+
+
+# The weekdays' names, by language.
+_WEEKDAYS: dict = {}
+
+
+def _weekday_names() -> tuple[str, ...]:
+    language = get_language()
+    names = _WEEKDAYS.get(language)
+    if names is None:
+        names = _WEEKDAYS[language] = tuple(str(day.label) for day in Weekday)
+    return names
+
+
+# A program page's address around its slug, by script prefix, language and URL
+# configuration: ``reverse()`` once, not once per service.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
+_SLUG_PLACEHOLDER = "slug-placeholder"
+_PROGRAM_PATHS: dict = {}
+
+
+def program_path(program) -> str:
+    """``program.get_absolute_url()``, without resolving the URL pattern every time."""
+    if not _SLUG.match(program.slug):
+        return program.get_absolute_url()
+    key = (get_script_prefix(), get_language(), get_urlconf())
+    around = _PROGRAM_PATHS.get(key)
+    if around is None:
+        path = reverse("programs:detail", args=[_SLUG_PLACEHOLDER])
+        around = _PROGRAM_PATHS[key] = tuple(path.split(_SLUG_PLACEHOLDER))
+    if len(around) != 2:
+        return program.get_absolute_url()
+    return around[0] + program.slug + around[1]
 
 
 def phones_data(facility, link: str, owner_id: str) -> list[dict]:
@@ -100,7 +147,7 @@ def languages_data(facility, link: str, owner_id: str) -> list[dict]:
                 "note": "Spoken by staff.",
             }
         )
-        for language in facility.languages.all()
+        for language in loaded(facility, "languages")
     ]
 
 
@@ -154,7 +201,7 @@ def organization_data(facility, *, services=None) -> dict:
             "organization",
             _lookup_term(taxonomy.ACCREDITATION, accreditation),
         )
-        for accreditation in facility.accreditations.all()
+        for accreditation in loaded(facility, "accreditations")
     ]
     if facility.operation:
         attributes.insert(
@@ -214,19 +261,19 @@ def service_attributes(program) -> list[dict]:
     if program.dual_diagnosis is not None:
         attributes.append(tag(_choice_term(taxonomy.DUAL_DIAGNOSIS, program.dual_diagnosis)))
     for tax, rows in (
-        (taxonomy.APPROACH, program.modalities.all()),
-        (taxonomy.MEDICATION, program.medications.all()),
-        (taxonomy.GROUP_TOPIC, program.group_topics.all()),
-        (taxonomy.POPULATION, program.populations.all()),
+        (taxonomy.APPROACH, loaded(program, "modalities")),
+        (taxonomy.MEDICATION, loaded(program, "medications")),
+        (taxonomy.GROUP_TOPIC, loaded(program, "group_topics")),
+        (taxonomy.POPULATION, loaded(program, "populations")),
     ):
         attributes += [tag(_lookup_term(tax, row)) for row in rows]
     attributes += [
         tag(_lookup_term(taxonomy.CONDITION, support.condition), support.support)
-        for support in program.condition_support.all()
+        for support in loaded(program, "condition_support")
     ]
     attributes += [
         tag(_lookup_term(taxonomy.STAFF_ROLE, role.credential), role.availability)
-        for role in program.staff_roles.all()
+        for role in loaded(program, "staff_roles")
     ]
     for name, label, description in taxonomy.PROGRAM_FACTS:
         value = _fact_value(getattr(program, name))
@@ -237,36 +284,44 @@ def service_attributes(program) -> list[dict]:
 
 def schedules_data(program) -> list[dict]:
     """One weekly schedule per session (times are the facility's local time)."""
+    sessions = loaded(program, "sessions")
+    if not sessions:
+        return []
     service_id = str(program.hsds_id)
-    attending = program.get_format_display() if program.format else None
-    return [
-        _present(
-            {
-                "id": derived_id(program.hsds_id, "schedule", session.pk),
-                "service_id": service_id,
-                "freq": "WEEKLY",
-                "interval": 1,
-                "wkst": "MO",
-                "byday": BYDAY[session.weekday],
-                "opens_at": session.start.strftime("%H:%M"),
-                "closes_at": session.end.strftime("%H:%M"),
-                "description": (
-                    f"{Weekday(session.weekday).label}"
-                    f" {session.start:%H:%M}-{session.end:%H:%M} (local time)"
-                    + (f", {session.track} track" if session.track else "")
-                ),
-                "attending_type": attending,
-            }
+    # The format's label, as get_format_display() gives it.
+    attending = _choice_term(taxonomy.FORMAT, program.format).name if program.format else None
+    weekdays = _weekday_names()
+    schedules = []
+    for session in sessions:
+        opens_at = session.start.strftime("%H:%M")
+        closes_at = session.end.strftime("%H:%M")
+        description = f"{weekdays[session.weekday]} {opens_at}-{closes_at} (local time)"
+        if session.track:
+            description += f", {session.track} track"
+        schedules.append(
+            _present(
+                {
+                    "id": derived_id(program.hsds_id, "schedule", session.pk),
+                    "service_id": service_id,
+                    "freq": "WEEKLY",
+                    "interval": 1,
+                    "wkst": "MO",
+                    "byday": BYDAY[session.weekday],
+                    "opens_at": opens_at,
+                    "closes_at": closes_at,
+                    "description": description,
+                    "attending_type": attending,
+                }
+            )
         )
-        for session in program.sessions.all()
-    ]
+    return schedules
 
 
 def cost_options_data(program) -> list[dict]:
     """What the facility accepts, as one cost option each, tagged with its payment term."""
     service_id = str(program.hsds_id)
     options = []
-    for payment in program.facility.payment_types.all():
+    for payment in loaded(program.facility, "payment_types"):
         option_id = derived_id(program.hsds_id, "cost_option", payment.slug)
         options.append(
             {
@@ -291,15 +346,15 @@ def service_data(program, *, base_url: str = "", with_organization: bool = False
     facility = program.facility
     service_id = str(program.hsds_id)
     organization_id, location_id = _ids(facility)
-    populations = [population.name for population in program.populations.all()]
-    accreditations = [accreditation.name for accreditation in facility.accreditations.all()]
+    populations = [population.name for population in loaded(program, "populations")]
+    accreditations = [accreditation.name for accreditation in loaded(facility, "accreditations")]
     data = _present(
         {
             "id": service_id,
             "organization_id": organization_id,
             "name": program.name,
             "description": program.description,
-            "url": base_url + program.get_absolute_url() if base_url else None,
+            "url": base_url + program_path(program) if base_url else None,
             "status": "active",
             "alert": DEMO_ALERT if program.is_demo else None,
             "eligibility_description": (

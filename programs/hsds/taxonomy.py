@@ -42,6 +42,18 @@ class Term:
     def id(self) -> str:
         return self.taxonomy.term_id(self.code)
 
+    @cached_property
+    def data(self) -> dict:
+        """The term as HSDS ``taxonomy_term`` (``term_data``), built once."""
+        return {
+            "id": self.id,
+            "code": self.code,
+            "name": self.name,
+            "description": self.description,
+            "taxonomy": self.taxonomy.name,
+            "taxonomy_id": self.taxonomy.id,
+        }
+
 
 # A page of services names about 1,300 terms, the export a million: each is made once, with
 # its id (a renamed lookup value makes a new one; the cache is bounded).
@@ -50,7 +62,9 @@ def _term(taxonomy: "Taxonomy", code: str, name: str, description: str) -> Term:
     return Term(taxonomy, code, name, description)
 
 
-@dataclass(frozen=True)
+# Compared and hashed by identity (each is one constant below): a term's hash, taken for every
+# attribute of every service, would otherwise hash the taxonomy's every field.
+@dataclass(frozen=True, eq=False)
 class Taxonomy:
     code: str
     name: str
@@ -192,15 +206,7 @@ def taxonomy_data(taxonomy: Taxonomy) -> dict:
     }
 
 
-@lru_cache(maxsize=4096)
 def term_data(term: Term) -> dict:
     """The term as HSDS ``taxonomy_term``; one dict per term, shared by every attribute that
     nests it, so callers must not change it."""
-    return {
-        "id": term.id,
-        "code": term.code,
-        "name": term.name,
-        "description": term.description,
-        "taxonomy": term.taxonomy.name,
-        "taxonomy_id": term.taxonomy.id,
-    }
+    return term.data

@@ -8,11 +8,13 @@ cannot read answers 400 with what was wrong, an unknown id or a page past the en
 are cached and kept cookie-free like the other public pages (``programs.pagecache``).
 """
 
+import hashlib
 from datetime import UTC, datetime
-from functools import wraps
+from functools import cached_property, wraps
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, JsonResponse
@@ -283,18 +285,60 @@ def index(request):
     )
 
 
-def _program_page(values: dict, shape) -> dict | JsonResponse:
+# How long a list's number of matches is kept (it is keyed on the listings stamp, so this only
+# bounds the cache's size over time, never how stale a count can be).
+COUNT_SECONDS = 300
+
+
+class CountedPaginator(IdPaginator):
+    """An ``IdPaginator`` whose number of matches is kept under the listings stamp the request
+    read (``programs.pagecache``), as the search form keeps its lookup rows: any change to a
+    listing rewrites the stamp, so a kept count is never stale. Counting every published program
+    was a quarter of a page's database time at 25,000 programs (6 ms on SQLite, 7 on
+    PostgreSQL; 12 to 17 with a word or a date), the same count for every page of a list."""
+
+    def __init__(self, *args, count_key: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_key is None:
+            return IdPaginator.count.func(self)
+        found = cache.get(self.count_key)
+        if found is None:
+            found = IdPaginator.count.func(self)
+            cache.set(self.count_key, found, COUNT_SECONDS)
+        return found
+
+
+def _count_key(values: dict, token: str | None) -> str | None:
+    """The cache key of the number of programs ``values`` select (not the page), or None when
+    it must be counted: no stamp, or near a place (the probe counts while it reads the ids)."""
+    if token is None or "proximity" in values:
+        return None
+    narrowing = sorted((name, str(value)) for name, value in values.items() if name not in PAGING)
+    return "hsds-count:" + hashlib.sha256(repr((token, narrowing)).encode()).hexdigest()
+
+
+def _program_page(values: dict, shape, token: str | None = None) -> dict | JsonResponse:
     """A page of ``_programs(values)``. Near a place, the sorted ids are read with their
-    distance, which also counts the matches, and the page's rows are loaded by id."""
+    distance, which also counts the matches, and the page's rows are loaded by id. Elsewhere
+    the count is kept under the listings stamp ``token`` (``CountedPaginator``)."""
     near = "proximity" in values
-    paginator = IdPaginator(
+    paginator = CountedPaginator(
         _programs(values),
         _per_page(values),
         rows=Program.objects.select_related("facility"),
         carried=("distance",) if near else (),
         probe=near,
+        count_key=_count_key(values, token),
     )
     return _page(paginator, values, shape, prepare=_loaded)
+
+
+def _token(request) -> str | None:
+    return getattr(request, "listings_token", None)
 
 
 @hsds_view
@@ -302,7 +346,9 @@ def services(request):
     values = read_parameters(request, SERVICE_LIST)
     base_url = _base_url(request)
     return _program_page(
-        values, lambda program: serializers.service_data(program, base_url=base_url)
+        values,
+        lambda program: serializers.service_data(program, base_url=base_url),
+        _token(request),
     )
 
 
@@ -335,7 +381,7 @@ SERVICE_AT_LOCATION_LIST = {
 @hsds_view
 def service_at_locations(request):
     values = read_parameters(request, SERVICE_AT_LOCATION_LIST)
-    return _program_page(values, serializers.service_at_location_data)
+    return _program_page(values, serializers.service_at_location_data, _token(request))
 
 
 # --- Facilities as organizations ------------------------------------------------------------------

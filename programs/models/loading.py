@@ -101,6 +101,9 @@ def load_related(programs, names) -> list:
     programs = list(programs)
     if not programs or not names:
         return programs
+    # Each relation once: DETAIL names the facility's payment types twice (CARD and the
+    # facility's lists), which read them twice in the union.
+    names = tuple(dict.fromkeys(names))
     lists = [name for name in names if name not in CHILDREN]
     for name in names:
         if name in CHILDREN:

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve
 
-from bench import load, measure, report
+from bench import hsds, load, measure, report
 from bench.management.commands.benchmark import Command as BenchmarkCommand
 from bench.management.commands.benchmark import plan_from
 from bench.run import Plan
@@ -229,3 +229,20 @@ def test_percentile_is_nearest_rank():
     assert measure.percentile(values, 0.95) == 95
     assert measure.percentile(values, 0.99) == 99
     assert measure.percentile([7.0], 0.95) == 7.0
+
+
+def test_a_child_is_measured_by_its_own_peak_memory_not_its_parents(tmp_path):
+    # The benchmark holds hundreds of MB when it starts the export; the kernel's ru_maxrss of
+    # the child would carry that peak over (bench/hsds.py).
+    script = tmp_path / "allocate.py"
+    script.write_text(
+        "import sys\nblock = b'x' * (120 << 20)\nprint('allocated', sys.argv[1])\nsys.exit(3)\n"
+    )
+    held = b"y" * (300 << 20)
+
+    run = hsds.run_measured(str(script), "120 MB")
+
+    assert len(held) == 300 << 20
+    assert run["exit_status"] == 3
+    assert run["output"] == "allocated 120 MB\n"
+    assert 120 <= run["peak_mb"] < 200, run
