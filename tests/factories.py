@@ -42,7 +42,8 @@ def north_of_cville(miles: float) -> dict:
 
 
 def restore_migrated_rows() -> None:
-    """Put back the rows migrations create: the lookup lists and the Curators group.
+    """Put back the rows migrations create: the lookup lists (with their Spanish names) and the
+    Curators group.
 
     A live-server test flushes the database afterwards, and serialized rollback cannot restore
     them once Playwright runs: its event loop makes Django hand the test a different connection
@@ -50,6 +51,9 @@ def restore_migrated_rows() -> None:
     """
 
     importlib.import_module("programs.migrations.0002_lookup_lists").load(apps, None)
+    importlib.import_module(
+        "programs.migrations.0016_lookup_spanish_names_shipped"
+    ).fill_spanish_names(apps, None)
     ensure_curators_group()
 
 

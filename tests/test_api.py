@@ -325,6 +325,7 @@ def test_the_spanish_api_keeps_keys_and_codes_and_translates_labels(client):
         staff={"lcsw": "on_site"},
         conditions={"depression": "referral"},
     )
+    Condition.objects.filter(slug="depression").update(name_es="")  # a name with no Spanish
     path = f"{URL}{program.slug}/"
     english = get_json(client, path)
     spanish = get_json(client, "/es" + path)
@@ -342,12 +343,12 @@ def test_the_spanish_api_keeps_keys_and_codes_and_translates_labels(client):
 
 def test_the_spanish_api_gives_lookup_names_in_spanish_where_a_curator_wrote_one(client):
     program = make_program(conditions={"depression": "on_site"})
-    Condition.objects.filter(slug="depression").update(name_es="Depresión")
+    Condition.objects.filter(slug="depression").update(name_es="Depresión mayor")
     path = f"{URL}{program.slug}/"
     english = get_json(client, path)["conditions"][0]["condition"]
     spanish = get_json(client, "/es" + path)["conditions"][0]["condition"]
     assert english == {"slug": "depression", "name": "Depression"}
-    assert spanish == {"slug": "depression", "name": "Depresión"}
+    assert spanish == {"slug": "depression", "name": "Depresión mayor"}
 
 
 def test_the_spanish_api_answers_fit_labels_and_errors_in_spanish(client):

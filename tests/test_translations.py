@@ -1,10 +1,12 @@
 """The Spanish interface: addresses under /es/, the language switch, and a catalog that covers
 every interface string (tests/i18n_catalog.py)."""
 
+import importlib
 import re
 
 import polib
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import translation
 
@@ -274,3 +276,16 @@ def test_a_lookup_value_shows_its_spanish_name_on_spanish_pages_and_falls_back_t
     with translation.override("es"):
         assert str(depression) == "Depresión"
         assert str(medicaid) == medicaid.name
+
+
+@pytest.mark.django_db
+def test_every_lookup_value_the_site_ships_has_a_spanish_name_and_a_curators_is_kept():
+    shipped = importlib.import_module("programs.migrations.0016_lookup_spanish_names_shipped")
+    for model_name in shipped.SPANISH_NAMES:
+        model = apps.get_model("programs", model_name)
+        assert not model.objects.filter(name_es="").exists(), model_name
+    Condition.objects.filter(slug="depression").update(name_es="Depresión (escrito a mano)")
+    shipped.fill_spanish_names(apps, None)
+    assert Condition.objects.get(slug="depression").name_es == "Depresión (escrito a mano)"
+    with translation.override("es"):
+        assert str(PaymentType.objects.get(slug="sliding-scale")) == "Tarifa según ingresos"
