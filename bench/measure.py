@@ -99,6 +99,7 @@ ROWS = [
     *(Row(f"page_{n}", f"Results: no filters, page {n}") for n in UNFILTERED_PAGES),
     Row("page_last", "Results: no filters, the last page"),
     Row("text_common", "Results: a common word"),
+    Row("text_deep", "Results: a common word, page 2 to the last"),
     Row("text_rare", "Results: a rare word or a city"),
     Row("detail", "Program page"),
     Row("compare", "Compare 4 programs"),
@@ -161,6 +162,7 @@ class Inputs:
         self.iops = programs.filter(level_of_care="iop").count()
         self.published = programs.count()
         self.last_page = max(1, math.ceil(self.iops / RESULTS_PER_PAGE))
+        self.text_pages: dict[str, int] = {}  # a common word's number of pages
         self.csv_searches = {
             500: self._sized_searches(programs, 500),
             5000: self._sized_searches(programs, 5000),
@@ -183,6 +185,13 @@ class Inputs:
             candidates.append((abs(rows - target), urlencode(params, doseq=True), rows))
         candidates.sort()
         return [(query, rows) for _gap, query, rows in candidates[:20]]
+
+    def _text_page(self, word: str) -> int:
+        """Any page of a search for ``word`` but the first, up to its last."""
+        if word not in self.text_pages:
+            matches = ProgramSearch({"q": word}, queryset=Program.objects.published()).qs.count()
+            self.text_pages[word] = max(1, math.ceil(matches / RESULTS_PER_PAGE))
+        return self.rng.randint(min(2, self.text_pages[word]), self.text_pages[word])
 
     def _near(self) -> dict:
         return {"near": self.rng.choice(self.zips), "radius": "25"}
@@ -223,6 +232,10 @@ class Inputs:
             if rng.random() < 0.5:
                 params.update(self._near())
             return "/programs/?" + urlencode(params, doseq=True)
+        if key == "text_deep":
+            word, sort = rng.choice(COMMON_WORDS), rng.choice(SORTS)
+            params = {"q": word, **({"sort": sort} if sort else {})}
+            return "/programs/?" + urlencode({**params, "page": self._text_page(word)})
         if key == "text_rare":
             words = rng.choice(RARE_WORDS + self.cities)
             return "/programs/?" + urlencode({"q": words})

@@ -132,7 +132,7 @@ class ProgramSearch(ProgramFilter):
             carried=("distance",),
             # With criteria the count is known already: the page is one query either way.
             probe=self.place is not None and counts is None,
-            by_id="relevance" not in self.sort_options,
+            words="relevance" in self.sort_options,
         )
         if counts is not None:
             paginator.count = counts.listed + (counts.does_not_fit if self.shows_misfits else 0)

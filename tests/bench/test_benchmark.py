@@ -55,6 +55,8 @@ def test_rows_ask_distinct_requests_of_the_kind_they_name(tiny_dataset):
     assert all("page_size=100" in url for url in inputs.urls("api_100", 10))
     common = inputs.urls("text_common", 30)
     assert all(any(f"q={w.split()[0]}" in url for w in measure.COMMON_WORDS) for url in common)
+    deep = inputs.urls("text_deep", 10)
+    assert all("q=" in url and "page=" in url for url in deep)
     services = inputs.urls("hsds_services", 20)
     assert all(url.startswith("/hsds/services?per_page=50") for url in services)
     assert any("search=" in url for url in services) and any("page=" in url for url in services)
