@@ -86,20 +86,13 @@ LOCATOR_SAMPLE = Path(settings.BASE_DIR) / "fixtures" / "findtreatment" / "locat
 # the small-screen and accessibility tests. "detail" is the locator listing whose name, address
 # and source id take the most room.
 EVERY_PAGE_TYPE = [
-    "home",
-    "results",
-    "empty-results",
-    "filtered-results",
-    "bad-input",
-    "detail",
-    "detail-sparse",
-    "compare",
+    *PAGE_TYPES[:-1],
     "call-sheet",
     "report",
     "report-sent",
     "provider-choose",
     "provider-update",
-    "not-found",
+    PAGE_TYPES[-1],  # not-found
 ]
 LANGUAGES = {"en": "", "es": "/es"}
 

@@ -4,7 +4,6 @@ the results' answers and the intake questions; a value with no Spanish falls bac
 
 import csv
 import io
-import re
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from django.utils import timezone, translation
 from programs import facts
 from programs.models import NOT_REPORTED_LABEL, Condition, DualDiagnosis, Format, Source
 from tests.factories import EVENING_MON_WED_THU, make_facility, make_program, north_of_cville
+from tests.page_text import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,6 @@ MONTHS = [
 
 def spanish_day(value) -> str:
     return f"{value.day} de {MONTHS[value.month - 1]} de {value.year}"
-
-
-def text_of(response) -> str:
-    """The page's words without markup, on one line."""
-    html = response.content.decode()
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 @pytest.fixture

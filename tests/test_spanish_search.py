@@ -4,7 +4,6 @@ about a place or a search we cannot read. They are declared once, lazily, in
 ``programs/filters.py``, ``programs/search.py`` and ``programs/forms.py``, so the same process
 answers an English page in English right after a Spanish one."""
 
-import html
 import re
 
 import pytest
@@ -12,18 +11,13 @@ from django.urls import reverse
 
 from programs.models import PaymentType
 from tests.factories import EVENING_MON_WED_THU, make_facility, make_program
+from tests.page_text import text_of
 
 pytestmark = pytest.mark.django_db
 
 # Read before any Spanish request: reverse() answers in the language a request left active.
 ENGLISH_LIST = reverse("programs:list")
 SPANISH_LIST = "/es" + ENGLISH_LIST
-
-
-def text_of(response) -> str:
-    """The page's words without markup, on one line."""
-    markup = response.content.decode()
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)))
 
 
 @pytest.fixture

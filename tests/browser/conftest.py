@@ -5,6 +5,7 @@ Playwright's own browser download does not work on our machines, so the tests la
 """
 
 import os
+from contextlib import contextmanager
 from urllib.parse import urlparse
 
 import pytest
@@ -56,29 +57,35 @@ def browser():
         browser.close()
 
 
+@contextmanager
+def opened_page(browser, live_server, **options):
+    """A page in a fresh browser context (no cookies, no storage) with ``options``."""
+    context = browser.new_context(base_url=live_server.url, **options)
+    page = context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def phone(width: int, height: int) -> dict:
+    """Context options for a phone screen of this size."""
+    return {"viewport": {"width": width, "height": height}, "is_mobile": True, "has_touch": True}
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser context (no cookies, no storage) at desktop size."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(PAGE_TIMEOUT_MS)
-    yield page
-    context.close()
+    with opened_page(browser, live_server, viewport={"width": 1280, "height": 900}) as page:
+        yield page
 
 
 @pytest.fixture
 def phone_page(browser, live_server):
     """A fresh browser context on a 360-px-wide phone screen."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 360, "height": 740},
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(PAGE_TIMEOUT_MS)
-    yield page
-    context.close()
+    with opened_page(browser, live_server, **phone(360, 740)) as page:
+        yield page
 
 
 def is_same_host(url: str, live_server_url: str) -> bool:

@@ -6,7 +6,7 @@ and on a 360-px phone the compare bar never hides the element that has the keybo
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PAGE_TIMEOUT_MS
+from tests.browser.conftest import opened_page, phone
 from tests.public_pages import EVERY_PAGE_TYPE, LANGUAGES, make_every_page_type, make_public_pages
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -48,16 +48,8 @@ WIDEST_ELEMENT = """
 
 @pytest.fixture
 def smallest_phone_page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": SMALLEST_PHONE, "height": 640},
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(PAGE_TIMEOUT_MS)
-    yield page
-    context.close()
+    with opened_page(browser, live_server, **phone(SMALLEST_PHONE, 640)) as page:
+        yield page
 
 
 def test_no_page_type_scrolls_sideways_on_a_320_pixel_phone_in_either_language(
