@@ -15,6 +15,7 @@ from django.utils.translation import gettext, pgettext
 from django_filters import fields as filter_fields
 
 from programs import fit, geo
+from programs.form_renderer import SearchFormRenderer
 from programs.models.loading import load_lookup_tables
 from programs.models.lookups import Lookup
 
@@ -139,6 +140,9 @@ MAX_CRITERIA = 12
 
 
 class SearchForm(forms.Form):
+    # Draws the filters panel's ~180 options without a template each (programs/form_renderer.py).
+    default_renderer = SearchFormRenderer()
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
