@@ -103,7 +103,7 @@ class OnCard:
     # Criteria (search parameters) that put this fact among the card's answers already.
     answered_by: tuple[str, ...] = ()
     reported_only: bool = False  # no line at all when not reported
-    block: str = ""  # a template for the value (it reads ``program``)
+    block: str = ""  # a template for the value (it reads ``program`` and ``value``)
 
 
 @dataclass(frozen=True)
@@ -816,6 +816,16 @@ class CardLine:
     label: str
     value: Any
     block: str = ""
+
+    @property
+    def template(self) -> str:
+        """What shows the value: the fact's block, ``programs/_fact.html`` for a yes, a no or
+        not reported, or nothing for a text shown as it is."""
+        if self.block:
+            return self.block
+        if self.value is None or self.value is True or self.value is False:
+            return "programs/_fact.html"
+        return ""
 
 
 def card_lines(program, asked=()) -> list[CardLine]:
