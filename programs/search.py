@@ -63,10 +63,22 @@ class ProgramSearch(ProgramFilter):
     # --- Order ---------------------------------------------------------------------------
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        if self.errors:
+            # Never show results for a question we did not understand.
+            return queryset.none()
+        queryset = self._annotated()
+        if self.criteria and not self.shows_misfits:
+            queryset = queryset.filter(fit_fails=0)
         # Programs that match more of what the family asked come first; nothing else ranks.
         by_fit = ("fit_group", F("fit_met").desc()) if self.criteria else ()
         return queryset.order_by(*by_fit, *ORDERINGS[self.sort_key])
+
+    def _annotated(self):
+        """Every filter applied and each program's fit annotated, the misfits still in: built
+        once, for the page (``qs``) and for the counts of its groups (``fit_counts()``)."""
+        if not hasattr(self, "_annotated_qs"):
+            self._annotated_qs = self.annotated(self.queryset, self.form.cleaned_data)
+        return self._annotated_qs
 
     @property
     def sort_key(self) -> str:
@@ -94,10 +106,12 @@ class ProgramSearch(ProgramFilter):
     @property
     def criteria(self) -> list[fit.Chosen]:
         """The criteria this search chose (empty when it chose none or could not be read)."""
-        if not self.form.is_valid():
-            return []
-        cleaned = self.form.cleaned_data
-        return fit.chosen_criteria(cleaned, cleaned.get("must") or [])
+        if not hasattr(self, "_criteria"):
+            cleaned = self.form.cleaned_data if self.form.is_valid() else None
+            self._criteria = (
+                fit.chosen_criteria(cleaned, cleaned.get("must") or []) if cleaned else []
+            )
+        return self._criteria
 
     @property
     def place(self) -> "geo.Place | None":
@@ -113,8 +127,7 @@ class ProgramSearch(ProgramFilter):
             chosen = self.criteria
             self._fit_counts = None
             if chosen:
-                cleaned = {**self.form.cleaned_data, "nofit": True}
-                self._fit_counts = fit.count(self.apply(self.queryset, cleaned), chosen)
+                self._fit_counts = fit.count(self._annotated(), chosen)
         return self._fit_counts
 
     # --- Pages ---------------------------------------------------------------------------
