@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -401,32 +401,30 @@ def chosen_criteria(cleaned: dict, must: list[str]) -> list[Chosen]:
 
 
 def annotate(queryset, chosen: list[Chosen]):
-    """Each program's answer per criterion (``fit_N``), then how many are met, unknown and
-    contradicted, and its group (``fit_group``: matches, might fit, does not fit)."""
+    """Each program's answer per criterion (``fit_N``), then how many are met (``fit_met``)
+    and contradicted (``fit_fails``), and its group (``fit_group``: matches, might fit, does
+    not fit).
+
+    SQL has no shared subexpressions: every use of an answer repeats its test (for a list
+    fact, two EXISTS subqueries), so each total reads each answer once, as arithmetic on
+    1 / 0 / NULL rather than a CASE per outcome. The group is the worst answer: met counts 0,
+    not reported 1, not met 2."""
     if not chosen:
         return queryset
     queryset = queryset.annotate(**{c.alias: c.expression() for c in chosen})
+    answers = [F(c.alias) for c in chosen]
 
-    def total(test: Callable[[str], Q]):
-        expression = Value(0)
-        for c in chosen:
-            expression = expression + Case(
-                When(test(c.alias), then=Value(1)), default=Value(0), output_field=IntegerField()
-            )
-        return expression
+    def total(terms):
+        return functools.reduce(lambda first, then: first + then, terms)
 
-    queryset = queryset.annotate(
-        fit_met=total(lambda alias: Q(**{alias: 1})),
-        fit_unknown=total(lambda alias: Q(**{f"{alias}__isnull": True})),
-        fit_fails=total(lambda alias: Q(**{alias: 0})),
-    )
+    # 1 - answer is 0 when met, 1 when not met, NULL when not reported.
+    grades = [
+        Coalesce(Value(DOES_NOT_FIT) * (Value(1) - answer), Value(MIGHT_FIT)) for answer in answers
+    ]
     return queryset.annotate(
-        fit_group=Case(
-            When(fit_fails__gt=0, then=Value(DOES_NOT_FIT)),
-            When(fit_unknown__gt=0, then=Value(MIGHT_FIT)),
-            default=Value(MATCHES),
-            output_field=IntegerField(),
-        )
+        fit_met=total(Coalesce(answer, Value(0)) for answer in answers),
+        fit_fails=total(Coalesce(Value(1) - answer, Value(0)) for answer in answers),
+        fit_group=Greatest(*grades) if len(grades) > 1 else grades[0],
     )
 
 
