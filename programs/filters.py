@@ -373,7 +373,7 @@ class ProgramFilter(django_filters.FilterSet):
         return self._near(queryset, place, self.form.cleaned_data.get("radius"))
 
     def _near(self, queryset, place, radius):
-        miles = int(radius or DEFAULT_RADIUS)
+        miles = radius_miles(radius)
         return queryset.near(place.latitude, place.longitude, miles, state=place.state)
 
     def filter_text(self, queryset, name, value):
@@ -420,6 +420,11 @@ def _as_querydict(data) -> QueryDict:
             key, [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
         )
     return params
+
+
+def radius_miles(radius) -> int:
+    """The miles of a cleaned radius (the default when none was chosen)."""
+    return int(radius or DEFAULT_RADIUS)
 
 
 def default_levels(levels, facility) -> list:

@@ -21,7 +21,13 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from programs import fit, geo
-from programs.filters import DEFAULT_LEVELS, DEFAULT_RADIUS, RADIUS_CHOICES, ProgramFilter
+from programs.filters import (
+    DEFAULT_LEVELS,
+    DEFAULT_RADIUS,
+    RADIUS_CHOICES,
+    ProgramFilter,
+    radius_miles,
+)
 from programs.models import Program
 from programs.paging import IdPaginator
 
@@ -69,6 +75,9 @@ class ProgramSearch(ProgramFilter):
         queryset = self._annotated()
         if self.criteria and not self.shows_misfits:
             queryset = queryset.filter(fit_fails=0)
+        return self._ordered(queryset)
+
+    def _ordered(self, queryset):
         # Programs that match more of what the family asked come first; nothing else ranks.
         by_fit = ("fit_group", F("fit_met").desc()) if self.criteria else ()
         return queryset.order_by(*by_fit, *ORDERINGS[self.sort_key])
@@ -130,6 +139,18 @@ class ProgramSearch(ProgramFilter):
                 self._fit_counts = fit.count(self._annotated(), chosen)
         return self._fit_counts
 
+    def _page_rows(self):
+        """A page's rows read again by id, with what the page shows of each (the distance, the
+        answers to the criteria) and in the order of ``qs``, but not filtered again: the ids
+        were. Words are matched again (SQLite ranks them only within the match)."""
+        if "relevance" in self.sort_options:
+            return None
+        rows = self.queryset
+        if place := self.place:
+            miles = radius_miles(self.form.cleaned_data.get("radius"))
+            rows = rows.distance_from(place.latitude, place.longitude, miles)
+        return self._ordered(fit.annotate(rows, self.criteria))
+
     # --- Pages ---------------------------------------------------------------------------
 
     def paginator(self, per_page: int) -> IdPaginator:
@@ -142,6 +163,7 @@ class ProgramSearch(ProgramFilter):
             self.qs,
             per_page,
             rows=self.queryset,
+            page_rows=None if self.errors else self._page_rows(),
             carried=("distance",),
             # With criteria the count is known already: the page is one query either way.
             probe=self.place is not None and counts is None,
