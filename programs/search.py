@@ -80,6 +80,10 @@ class ProgramSearch(ProgramFilter):
     def _ordered(self, queryset):
         # Programs that match more of what the family asked come first; nothing else ranks.
         by_fit = ("fit_group", F("fit_met").desc()) if self.criteria else ()
+        if self.criteria and not self.shows_misfits:
+            # Without the misfits, the matches are the programs that meet every criterion,
+            # the most met: the same order, and the group's SQL is not computed for each row.
+            by_fit = (F("fit_met").desc(),)
         return queryset.order_by(*by_fit, *ORDERINGS[self.sort_key])
 
     def _annotated(self):
