@@ -28,6 +28,7 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models.expressions import RawSQL
 
 # A search near a place reads up to this many ids to count its matches with its page.
 PROBE = 1000
@@ -87,8 +88,10 @@ class IdPaginator(Paginator):
         if not self.probe and self._sliced(bottom):
             return list(self.object_list[bottom:top])
         if not self.probe:
-            page_ids = self.object_list.values("pk")[bottom:top]
-            return list(self.page_rows.filter(pk__in=page_ids))
+            # Compiled here rather than handed to filter() as a queryset, which Django would
+            # clone and resolve again, every annotation of the search with it.
+            page_ids = self.object_list.values("pk")[bottom:top].query.sql_with_params()
+            return list(self.page_rows.filter(pk__in=RawSQL(*page_ids)))
         keys = self._probed[bottom:top] if self._probed is not None else self._keys()[bottom:top]
         keys = list(keys)
         found = {program.pk: program for program in self.rows.filter(pk__in=[k[0] for k in keys])}
