@@ -163,14 +163,15 @@ class ProgramSearch(ProgramFilter):
         grouped rows again). Near a place without criteria, the distance of each match is read
         with the sorted ids, which also count them, and the page's rows are loaded by id."""
         counts = self.fit_counts()
+        # With criteria the count is known already: the page is one query either way.
+        probe = self.place is not None and counts is None
         paginator = IdPaginator(
             self.qs,
             per_page,
             rows=self.queryset,
-            page_rows=None if self.errors else self._page_rows(),
+            page_rows=None if self.errors or probe else self._page_rows(),
             carried=("distance",),
-            # With criteria the count is known already: the page is one query either way.
-            probe=self.place is not None and counts is None,
+            probe=probe,
             words="relevance" in self.sort_options,
         )
         if counts is not None:

@@ -124,13 +124,15 @@ class ProgramQuerySet(models.QuerySet):
         if state:
             virtual_here = everything.filter(format=Format.VIRTUAL, facility__state=state)
             found = found.union(virtual_here.values("pk"), all=True)
-        return self.filter(pk__in=found).distance_from(latitude, longitude, miles)
+        return self.filter(pk__in=found)._with_distance(distance, within)
 
     def distance_from(self, latitude: float, longitude: float, miles: float):
         """Each program's ``distance`` in miles from a point, or None beyond ``miles`` (a
         virtual program listed for the searcher's state); filters nothing. ``near()`` chooses
         the programs; a page of them read again by id needs only this."""
-        distance, within = _distance_within(latitude, longitude, miles)
+        return self._with_distance(*_distance_within(latitude, longitude, miles))
+
+    def _with_distance(self, distance, within):
         return self.alias(found_distance=distance).annotate(
             distance=Case(
                 When(within, then=F("found_distance")),
