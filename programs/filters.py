@@ -373,7 +373,7 @@ class ProgramFilter(django_filters.FilterSet):
         return self._near(queryset, place, self.form.cleaned_data.get("radius"))
 
     def _near(self, queryset, place, radius):
-        miles = int(radius or DEFAULT_RADIUS)
+        miles = radius_miles(radius)
         return queryset.near(place.latitude, place.longitude, miles, state=place.state)
 
     def filter_text(self, queryset, name, value):
@@ -388,6 +388,14 @@ class ProgramFilter(django_filters.FilterSet):
     def apply(self, queryset, cleaned: dict):
         """Every filter applied with these cleaned values: the form's own, or a variation of
         them (an empty page's ways out, ``programs.search``), which so need no new form."""
+        queryset = self.annotated(queryset, cleaned)
+        if not cleaned.get("nofit") and fit.chosen_criteria(cleaned, cleaned.get("must") or []):
+            queryset = queryset.filter(fit_fails=0)
+        return queryset
+
+    def annotated(self, queryset, cleaned: dict):
+        """Every filter but the fit applied, each program annotated with its fit to the
+        criteria (``fit.annotate``): the programs that do not fit are still there."""
         cleaned = {
             **cleaned,
             "level": default_levels(cleaned.get("level"), cleaned.get("facility")),
@@ -399,11 +407,7 @@ class ProgramFilter(django_filters.FilterSet):
                 queryset = self._near(queryset, value, cleaned.get("radius")) if value else queryset
             else:
                 queryset = self.filters[name].filter(queryset, value)
-        chosen = fit.chosen_criteria(cleaned, cleaned.get("must") or [])
-        queryset = fit.annotate(queryset, chosen)
-        if chosen and not cleaned.get("nofit"):
-            queryset = queryset.filter(fit_fails=0)
-        return queryset
+        return fit.annotate(queryset, fit.chosen_criteria(cleaned, cleaned.get("must") or []))
 
 
 def _as_querydict(data) -> QueryDict:
@@ -416,6 +420,11 @@ def _as_querydict(data) -> QueryDict:
             key, [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
         )
     return params
+
+
+def radius_miles(radius) -> int:
+    """The miles of a cleaned radius (the default when none was chosen)."""
+    return int(radius or DEFAULT_RADIUS)
 
 
 def default_levels(levels, facility) -> list:

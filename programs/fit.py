@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -401,32 +401,30 @@ def chosen_criteria(cleaned: dict, must: list[str]) -> list[Chosen]:
 
 
 def annotate(queryset, chosen: list[Chosen]):
-    """Each program's answer per criterion (``fit_N``), then how many are met, unknown and
-    contradicted, and its group (``fit_group``: matches, might fit, does not fit)."""
+    """Each program's answer per criterion (``fit_N``), then how many are met (``fit_met``)
+    and contradicted (``fit_fails``), and its group (``fit_group``: matches, might fit, does
+    not fit).
+
+    SQL has no shared subexpressions: every use of an answer repeats its test (for a list
+    fact, two EXISTS subqueries), so each total reads each answer once, as arithmetic on
+    1 / 0 / NULL rather than a CASE per outcome. The group is the worst answer: met counts 0,
+    not reported 1, not met 2."""
     if not chosen:
         return queryset
     queryset = queryset.annotate(**{c.alias: c.expression() for c in chosen})
+    answers = [F(c.alias) for c in chosen]
 
-    def total(test: Callable[[str], Q]):
-        expression = Value(0)
-        for c in chosen:
-            expression = expression + Case(
-                When(test(c.alias), then=Value(1)), default=Value(0), output_field=IntegerField()
-            )
-        return expression
+    def total(terms):
+        return functools.reduce(lambda first, then: first + then, terms)
 
-    queryset = queryset.annotate(
-        fit_met=total(lambda alias: Q(**{alias: 1})),
-        fit_unknown=total(lambda alias: Q(**{f"{alias}__isnull": True})),
-        fit_fails=total(lambda alias: Q(**{alias: 0})),
-    )
+    # 1 - answer is 0 when met, 1 when not met, NULL when not reported.
+    grades = [
+        Coalesce(Value(DOES_NOT_FIT) * (Value(1) - answer), Value(MIGHT_FIT)) for answer in answers
+    ]
     return queryset.annotate(
-        fit_group=Case(
-            When(fit_fails__gt=0, then=Value(DOES_NOT_FIT)),
-            When(fit_unknown__gt=0, then=Value(MIGHT_FIT)),
-            default=Value(MATCHES),
-            output_field=IntegerField(),
-        )
+        fit_met=total(Coalesce(answer, Value(0)) for answer in answers),
+        fit_fails=total(Coalesce(Value(1) - answer, Value(0)) for answer in answers),
+        fit_group=Greatest(*grades) if len(grades) > 1 else grades[0],
     )
 
 
@@ -459,25 +457,42 @@ def count(queryset, chosen: list[Chosen]) -> Counts:
     """How many programs fall in each group, and per criterion how many contradict it: one
     query over the annotated queryset.
 
-    The annotated rows are a subquery and the outer query only adds up their columns. Asked of
-    the ORM as aggregates, every filtered count copied each criterion's SQL again (a statement
-    growing with the square of the criteria: 670 KB and 12 s for the 44 criteria of issue 16),
-    and even as a subquery Django rewrote those copies in Python for seconds."""
+    The answers (``fit_N``) are a subquery and the outer queries only add up their columns.
+    Asked of the ORM as aggregates, every filtered count copied each criterion's SQL again (a
+    statement growing with the square of the criteria: 670 KB and 12 s for the 44 criteria of
+    issue 16), and even as a subquery Django rewrote those copies in Python for seconds. The
+    subquery selects each answer once and is fenced (``OFFSET 0``, on SQLite ``LIMIT -1``) so
+    that neither database merges it into the outer query, which would copy an answer's test
+    (its EXISTS subqueries) into every use of its column again; the group and the number of
+    contradictions are worked out from the columns as ``annotate()`` does."""
     aliases = [c.alias for c in chosen]
-    rows = queryset.order_by().values("fit_group", "fit_fails", *aliases)
+    rows = queryset.order_by().values(*aliases)
     inner, params = rows.query.sql_with_params()
     database = connections[queryset.db]
     name = database.ops.quote_name
+    fence = "LIMIT -1" if database.vendor == "sqlite" else "OFFSET 0"
+    answers = [name(alias) for alias in aliases]
+    fails = " + ".join(f"COALESCE(1 - {answer}, 0)" for answer in answers)
+    unknown = " + ".join(f"(CASE WHEN {answer} IS NULL THEN 1 ELSE 0 END)" for answer in answers)
+    per_row = (
+        f"SELECT {', '.join(answers)}, ({fails}) AS fit_fails, ({unknown}) AS fit_unknown "
+        f"FROM ({inner} {fence}) fit_answers"
+    )
 
     def tally(condition: str) -> str:
         return f"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)"
 
-    columns = [tally(f"{name('fit_group')} = {group}") for group in GROUP_KEYS]
-    for alias in aliases:
-        columns.append(tally(f"{name(alias)} = 0"))
-        columns.append(tally(f"{name('fit_fails')} = 1 AND {name(alias)} = 0"))
+    groups = {
+        MATCHES: "fit_fails = 0 AND fit_unknown = 0",
+        MIGHT_FIT: "fit_fails = 0 AND fit_unknown > 0",
+        DOES_NOT_FIT: "fit_fails > 0",
+    }
+    columns = [tally(groups[group]) for group in GROUP_KEYS]
+    for answer in answers:
+        columns.append(tally(f"{answer} = 0"))
+        columns.append(tally(f"fit_fails = 1 AND {answer} = 0"))
     with database.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)} FROM ({inner}) fit_rows", params)
+        cursor.execute(f"SELECT {', '.join(columns)} FROM ({per_row}) fit_rows", params)
         found = [int(value) for value in cursor.fetchone()]
     matches, might_fit, does_not_fit = found[:3]
     misfits = [

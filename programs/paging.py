@@ -28,6 +28,7 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models.expressions import RawSQL
 
 # A search near a place reads up to this many ids to count its matches with its page.
 PROBE = 1000
@@ -41,13 +42,19 @@ class IdPaginator(Paginator):
     ``carried`` names values that ``queryset`` computes per row (annotations such as
     ``distance``) and that the page shows: with ``probe`` they are read with the ids and set
     on each row, so ``rows`` need not compute them again; without it, ``rows`` is ``queryset``
-    itself narrowed to the page's ids. ``words`` says that ``queryset`` matches full text.
+    itself narrowed to the page's ids, or ``page_rows`` when given: the same rows, annotated
+    and sorted as ``queryset`` but without its filters, which the ids have applied already
+    (PostgreSQL ran a "near" search's filters again for each of the page's rows).
+    ``words`` says that ``queryset`` matches full text.
     """
 
-    def __init__(self, queryset, per_page, *, rows=None, carried=(), probe=False, words=False):
+    def __init__(
+        self, queryset, per_page, *, rows=None, carried=(), probe=False, words=False, page_rows=None
+    ):
         super().__init__(queryset, per_page)
         self.words = words
         self.rows = rows
+        self.page_rows = queryset if page_rows is None else page_rows
         self.carried = tuple(carried)
         self.probe = probe and rows is not None
         self._probed = None  # every (pk, *carried) row, when the probe found them all
@@ -81,8 +88,10 @@ class IdPaginator(Paginator):
         if not self.probe and self._sliced(bottom):
             return list(self.object_list[bottom:top])
         if not self.probe:
-            page_ids = self.object_list.values("pk")[bottom:top]
-            return list(self.object_list.filter(pk__in=page_ids))
+            # Compiled here rather than handed to filter() as a queryset, which Django would
+            # clone and resolve again, every annotation of the search with it.
+            page_ids = self.object_list.values("pk")[bottom:top].query.sql_with_params()
+            return list(self.page_rows.filter(pk__in=RawSQL(*page_ids)))
         keys = self._probed[bottom:top] if self._probed is not None else self._keys()[bottom:top]
         keys = list(keys)
         found = {program.pk: program for program in self.rows.filter(pk__in=[k[0] for k in keys])}

@@ -21,7 +21,13 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from programs import fit, geo
-from programs.filters import DEFAULT_LEVELS, DEFAULT_RADIUS, RADIUS_CHOICES, ProgramFilter
+from programs.filters import (
+    DEFAULT_LEVELS,
+    DEFAULT_RADIUS,
+    RADIUS_CHOICES,
+    ProgramFilter,
+    radius_miles,
+)
 from programs.models import Program
 from programs.paging import IdPaginator
 
@@ -63,10 +69,29 @@ class ProgramSearch(ProgramFilter):
     # --- Order ---------------------------------------------------------------------------
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        if self.errors:
+            # Never show results for a question we did not understand.
+            return queryset.none()
+        queryset = self._annotated()
+        if self.criteria and not self.shows_misfits:
+            queryset = queryset.filter(fit_fails=0)
+        return self._ordered(queryset)
+
+    def _ordered(self, queryset):
         # Programs that match more of what the family asked come first; nothing else ranks.
         by_fit = ("fit_group", F("fit_met").desc()) if self.criteria else ()
+        if self.criteria and not self.shows_misfits:
+            # Without the misfits, the matches are the programs that meet every criterion,
+            # the most met: the same order, and the group's SQL is not computed for each row.
+            by_fit = (F("fit_met").desc(),)
         return queryset.order_by(*by_fit, *ORDERINGS[self.sort_key])
+
+    def _annotated(self):
+        """Every filter applied and each program's fit annotated, the misfits still in: built
+        once, for the page (``qs``) and for the counts of its groups (``fit_counts()``)."""
+        if not hasattr(self, "_annotated_qs"):
+            self._annotated_qs = self.annotated(self.queryset, self.form.cleaned_data)
+        return self._annotated_qs
 
     @property
     def sort_key(self) -> str:
@@ -94,10 +119,12 @@ class ProgramSearch(ProgramFilter):
     @property
     def criteria(self) -> list[fit.Chosen]:
         """The criteria this search chose (empty when it chose none or could not be read)."""
-        if not self.form.is_valid():
-            return []
-        cleaned = self.form.cleaned_data
-        return fit.chosen_criteria(cleaned, cleaned.get("must") or [])
+        if not hasattr(self, "_criteria"):
+            cleaned = self.form.cleaned_data if self.form.is_valid() else None
+            self._criteria = (
+                fit.chosen_criteria(cleaned, cleaned.get("must") or []) if cleaned else []
+            )
+        return self._criteria
 
     @property
     def place(self) -> "geo.Place | None":
@@ -113,9 +140,20 @@ class ProgramSearch(ProgramFilter):
             chosen = self.criteria
             self._fit_counts = None
             if chosen:
-                cleaned = {**self.form.cleaned_data, "nofit": True}
-                self._fit_counts = fit.count(self.apply(self.queryset, cleaned), chosen)
+                self._fit_counts = fit.count(self._annotated(), chosen)
         return self._fit_counts
+
+    def _page_rows(self):
+        """A page's rows read again by id, with what the page shows of each (the distance, the
+        answers to the criteria) and in the order of ``qs``, but not filtered again: the ids
+        were. Words are matched again (SQLite ranks them only within the match)."""
+        if "relevance" in self.sort_options:
+            return None
+        rows = self.queryset
+        if place := self.place:
+            miles = radius_miles(self.form.cleaned_data.get("radius"))
+            rows = rows.distance_from(place.latitude, place.longitude, miles)
+        return self._ordered(fit.annotate(rows, self.criteria))
 
     # --- Pages ---------------------------------------------------------------------------
 
@@ -125,13 +163,15 @@ class ProgramSearch(ProgramFilter):
         grouped rows again). Near a place without criteria, the distance of each match is read
         with the sorted ids, which also count them, and the page's rows are loaded by id."""
         counts = self.fit_counts()
+        # With criteria the count is known already: the page is one query either way.
+        probe = self.place is not None and counts is None
         paginator = IdPaginator(
             self.qs,
             per_page,
             rows=self.queryset,
+            page_rows=None if self.errors or probe else self._page_rows(),
             carried=("distance",),
-            # With criteria the count is known already: the page is one query either way.
-            probe=self.place is not None and counts is None,
+            probe=probe,
             words="relevance" in self.sort_options,
         )
         if counts is not None:

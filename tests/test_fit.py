@@ -240,6 +240,25 @@ def test_a_search_with_a_place_and_three_criteria_costs_at_most_ten_queries(
         page(client, "near=22903&evening=1&payment=medicaid&condition=depression&page=2")
 
 
+def test_the_groups_are_counted_with_each_criterion_tested_once_a_program(
+    client, django_assert_max_num_queries
+):
+    for n in range(12):
+        make_program(
+            name=f"Program {n}",
+            conditions={"depression": "on_site"} if n % 3 else {},
+            facility=make_facility(payment=("medicaid",) if n % 4 else ("self-pay",)),
+        )
+    with django_assert_max_num_queries(10) as captured:
+        response = page(client, "payment=medicaid&condition=depression&nofit=1")
+    counts = response.context["fit_counts"]
+    assert (counts.matches, counts.might_fit, counts.does_not_fit) == (6, 3, 3)
+    (counted,) = [q["sql"] for q in captured.captured_queries if "fit_rows" in q["sql"]]
+    # Each criterion's two subqueries (met, reported) once, not once per tally of the groups.
+    assert counted.count("programs_facility_payment_types") == 2
+    assert counted.count("programs_conditionsupport") == 2
+
+
 # --- The program page and the comparison know what was asked ------------------------------
 
 

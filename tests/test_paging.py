@@ -73,6 +73,46 @@ def test_pages_by_id_list_every_program_once_in_the_sorted_order(listings, param
         assert listed[-1].name == "Virtual far" and listed[-1].distance is None
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        "near=22903&radius=50&max_hours=12",
+        "near=22903&radius=50&max_hours=12&nofit=1",
+        "max_hours=10&sort=hours&nofit=1",
+    ],
+)
+def test_pages_of_a_search_with_criteria_list_every_program_once_matches_first(listings, params):
+    pages = _pages(params)
+    listed = [program for page in pages for program in page]
+    expected = _sliced(params)
+
+    def shown(program):
+        return (program.pk, program.fit_group, program.fit_0, getattr(program, "distance", None))
+
+    assert [shown(p) for p in listed] == [shown(p) for p in expected]
+    groups = [program.fit_group for program in listed]
+    assert groups == sorted(groups) and len(set(groups)) > 1
+    assert ("nofit" in params) == (2 in groups)
+
+
+def test_a_page_near_a_place_with_criteria_runs_the_place_filter_once(
+    client, django_assert_max_num_queries
+):
+    for n in range(30):
+        make_program(
+            name=f"Program {n}",
+            hours_per_week=[9, 12, 15][n % 3],
+            facility=make_facility(payment=("medicaid",) if n % 4 else (), **north_of_cville(n)),
+        )
+    search(client, "")  # the lookup lists and the filters panel are cached from here on
+    with django_assert_max_num_queries(7) as captured:
+        response = search(client, "near=22903&max_hours=12&payment=medicaid")
+    assert response.context["page"].object_list
+    (rows,) = [q["sql"] for q in captured.captured_queries if '"description"' in q["sql"]]
+    # The page's ids were filtered near the place; its rows are not filtered again.
+    assert rows.count("UNION ALL") == 1
+
+
 def test_a_search_with_more_matches_than_the_probe_counts_them_and_pages_the_same(
     listings, monkeypatch
 ):

@@ -80,6 +80,19 @@ class MilesFrom(models.Func):
         return sql, params
 
 
+def _distance_within(latitude: float, longitude: float, miles: float):
+    """The distance from a point (as ``found_distance``), and the condition that a program is
+    within ``miles`` of it: in the bounding box (indexed), then by the exact distance."""
+    box = bounding_box(latitude, longitude, miles)
+    distance = MilesFrom(F("facility__latitude"), F("facility__longitude"), (latitude, longitude))
+    within = Q(
+        facility__latitude__range=(box.min_lat, box.max_lat),
+        facility__longitude__range=(box.min_lon, box.max_lon),
+        found_distance__lte=miles,
+    )
+    return distance, within
+
+
 class ProgramQuerySet(models.QuerySet):
     """Programs: which are public, and the search's place and words.
 
@@ -105,29 +118,26 @@ class ProgramQuerySet(models.QuerySet):
         one condition with OR, PostgreSQL could not start from the coordinates index and a
         search with two EXISTS filters took 80 ms instead of 2.
         """
-        box = bounding_box(latitude, longitude, miles)
-        distance = MilesFrom(
-            F("facility__latitude"), F("facility__longitude"), (latitude, longitude)
-        )
-        within = Q(
-            facility__latitude__range=(box.min_lat, box.max_lat),
-            facility__longitude__range=(box.min_lon, box.max_lon),
-            found_distance__lte=miles,
-        )
+        distance, within = _distance_within(latitude, longitude, miles)
         everything = self.model._default_manager.order_by()
         found = everything.alias(found_distance=distance).filter(within).values("pk")
         if state:
             virtual_here = everything.filter(format=Format.VIRTUAL, facility__state=state)
             found = found.union(virtual_here.values("pk"), all=True)
-        return (
-            self.alias(found_distance=distance)
-            .filter(pk__in=found)
-            .annotate(
-                distance=Case(
-                    When(within, then=F("found_distance")),
-                    default=Value(None),
-                    output_field=FloatField(),
-                )
+        return self.filter(pk__in=found)._with_distance(distance, within)
+
+    def distance_from(self, latitude: float, longitude: float, miles: float):
+        """Each program's ``distance`` in miles from a point, or None beyond ``miles`` (a
+        virtual program listed for the searcher's state); filters nothing. ``near()`` chooses
+        the programs; a page of them read again by id needs only this."""
+        return self._with_distance(*_distance_within(latitude, longitude, miles))
+
+    def _with_distance(self, distance, within):
+        return self.alias(found_distance=distance).annotate(
+            distance=Case(
+                When(within, then=F("found_distance")),
+                default=Value(None),
+                output_field=FloatField(),
             )
         )
 
