@@ -16,6 +16,8 @@ answers Spanish labels). The CSV keeps its columns in one order and its file nam
 row and its words (labels, yes / no, "Not reported") follow the page's language.
 """
 
+from typing import NamedTuple
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext, pgettext_lazy
@@ -115,26 +117,39 @@ def _local_date(moment) -> str:
 _FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
 
 
-def _cell(value) -> str:
+class CsvWords(NamedTuple):
+    """The words a spreadsheet's cells repeat, translated once per file, not once per cell."""
+
+    not_reported: str
+    yes: str
+    no: str
+
+
+def csv_words() -> CsvWords:
+    """The cells' words in the active language."""
+    return CsvWords(str(CSV_NOT_REPORTED), pgettext("answer", "Yes"), pgettext("answer", "No"))
+
+
+def _cell(value, words: CsvWords | None = None) -> str:
     """A spreadsheet cell: "Not reported" for unknown, Yes/No, lists joined by "; "."""
-    text = _cell_text(value)
+    text = _cell_text(value, words or csv_words())
     # A cell starting like a formula would run in a spreadsheet (CSV injection).
     return "'" + text if text[:1] in _FORMULA_STARTS else text
 
 
-def _cell_text(value) -> str:
+def _cell_text(value, words: CsvWords) -> str:
     if isinstance(value, _AsIs):
         return str(value)
     if value is None or value == "" or value == []:
-        return str(CSV_NOT_REPORTED)
+        return words.not_reported
     if value is True:
-        return pgettext("answer", "Yes")
+        return words.yes
     if value is False:
-        return pgettext("answer", "No")
+        return words.no
     if isinstance(value, dict):
         return str(value.get("label") or value.get("name"))
     if isinstance(value, list):
-        return "; ".join(_cell(item) for item in value)
+        return "; ".join(_cell(item, words) for item in value)
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -204,7 +219,7 @@ ASKED_WORDS = {
 class CsvTable:
     """The columns of one spreadsheet, decided once per export (not once per row): who and
     where, the registry's facts, the page, then the distance and the fit when the search has
-    them."""
+    them. Its words are in the language active when it is made."""
 
     def __init__(self, *, base_url: str = "", with_distance: bool = False, criteria=()):
         self.base_url = base_url
@@ -212,6 +227,9 @@ class CsvTable:
         self.criteria = list(criteria)
         self.columns = csv_columns()
         self.path_of = program_paths()
+        self.words = csv_words()
+        self.fit_words = {group: str(words) for group, words in FIT_WORDS.items()}
+        self.asked_words = {answer: str(words) for answer, words in ASKED_WORDS.items()}
 
     def header(self) -> list[str]:
         headings = [str(heading) for heading, _read in self.columns] + [gettext("Page")]
@@ -225,15 +243,16 @@ class CsvTable:
         return headings
 
     def row(self, program: Program) -> list[str]:
-        cells = [_cell(read(program)) for _, read in self.columns]
-        cells.append(_cell(self.base_url + self.path_of(program.slug)))
+        words = self.words
+        cells = [_cell(read(program), words) for _, read in self.columns]
+        cells.append(_cell(self.base_url + self.path_of(program.slug), words))
         if self.with_distance:
-            cells.append(_cell(DISTANCE_COLUMN[1](program)))
+            cells.append(_cell(DISTANCE_COLUMN[1](program), words))
         if self.criteria:
             fitted = fit.fit_data(program, self.criteria)
-            cells.append(str(FIT_WORDS[fitted["group"]]))
+            cells.append(self.fit_words[fitted["group"]])
             cells += [
-                _cell(ASKED_WORDS.get(answer["answer"], answer["answer"]))
+                _cell(self.asked_words.get(answer["answer"], answer["answer"]), words)
                 for answer in fitted["criteria"]
             ]
         return cells
