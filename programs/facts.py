@@ -797,16 +797,28 @@ def intake_questions(program, conditions=()) -> list[str]:
 
 def api_data(program) -> dict:
     """Every fact's API value, placed at its key (``"schedule.has_evening"`` nests)."""
-    data: dict = {}
+    return api_reader()(program)
+
+
+def api_reader() -> Callable[[Program], dict]:
+    """``api_data`` for the programs of one answer: which facts, and where each goes, read
+    from the registry once rather than once per program."""
+    places = []
     for fact in FACTS:
-        if not fact.in_api:
-            continue
-        *path, name = fact.key.split(".")
-        target = data
-        for part in path:
-            target = target.setdefault(part, {})
-        target[name] = fact.api_value(program)
-    return data
+        if fact.in_api:
+            *path, name = fact.key.split(".")
+            places.append((path, name, fact.api_value))
+
+    def read(program) -> dict:
+        data: dict = {}
+        for path, name, value in places:
+            target = data
+            for part in path:
+                target = target.setdefault(part, {})
+            target[name] = value(program)
+        return data
+
+    return read
 
 
 # Read from FACTS on each call, never copied at import, so the registry is the only list.

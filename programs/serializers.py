@@ -1,10 +1,10 @@
 """Programs as plain data, for the JSON API and the CSV export.
 
-One shape per purpose: ``facility_data`` and ``program_data`` (JSON-ready dicts), and
-``CsvTable`` (a spreadsheet's header and rows). The facts themselves, their API keys and CSV
-columns, come from the registry in ``programs/facts.py``; this module adds who and where a
-program is. Everything reads only what ``load_related(programs, DETAIL)`` loaded, so it
-costs no queries.
+One shape per purpose: ``facility_data`` and ``program_data`` (JSON-ready dicts; ``ApiRows``
+for the programs of a list), and ``CsvTable`` (a spreadsheet's header and rows). The facts
+themselves, their API keys and CSV columns, come from the registry in ``programs/facts.py``;
+this module adds who and where a program is. Everything reads only what
+``load_related(programs, DETAIL)`` loaded, so it costs no queries.
 
 Unknown is not "no": a fact that was not reported is ``None`` (JSON ``null``), never ``False``;
 a list fact with no entries is also ``None``, because an empty list means "not reported" in our
@@ -70,31 +70,43 @@ def program_paths():
     return lambda slug: f"{before}{slug}{after}"
 
 
-def program_data(program: Program, *, base_url: str = "", criteria=(), path_of=None) -> dict:
-    """Everything we know about a program and its facility. ``base_url`` makes the page
-    address absolute (``request.build_absolute_uri("/")`` without the trailing slash);
-    ``criteria``, the search's chosen criteria, adds how the program fits them (``fit``);
-    ``path_of`` (from ``program_paths()``) saves a ``reverse()`` per program on a list."""
-    path = path_of(program.slug) if path_of else program.get_absolute_url()
-    data = {
-        "slug": program.slug,
-        "name": program.name,
-        "url": base_url + path,
-        "is_demo": program.is_demo,
-        "description": _text(program.description),
-    }
-    fact_data = facts.api_data(program)
-    data["facility"] = facility_data(program.facility) | fact_data.pop("facility", {})
-    data.update(fact_data)
-    # Present only on a search near a place: miles from it (None for a virtual program listed
-    # because it serves the searcher's state).
-    if hasattr(program, "distance"):
-        data["distance_miles"] = (
-            round(program.distance, 1) if program.distance is not None else None
-        )
-    if criteria:
-        data["fit"] = fit.fit_data(program, criteria)
-    return data
+def program_data(program: Program, *, base_url: str = "", criteria=()) -> dict:
+    """Everything we know about a program and its facility (``ApiRows`` for many)."""
+    return ApiRows(base_url=base_url, criteria=criteria).data(program)
+
+
+class ApiRows:
+    """The API's shape of many programs, decided once per answer (not once per program): the
+    registry's API facts and where they go, the page path, the criteria. ``base_url`` makes
+    the page address absolute (``request.build_absolute_uri("/")`` without the trailing
+    slash); ``criteria``, the search's chosen criteria, adds how each program fits them."""
+
+    def __init__(self, *, base_url: str = "", criteria=()):
+        self.base_url = base_url
+        self.criteria = list(criteria)
+        self.path_of = program_paths()
+        self.facts_of = facts.api_reader()
+
+    def data(self, program: Program) -> dict:
+        data = {
+            "slug": program.slug,
+            "name": program.name,
+            "url": self.base_url + self.path_of(program.slug),
+            "is_demo": program.is_demo,
+            "description": _text(program.description),
+        }
+        fact_data = self.facts_of(program)
+        data["facility"] = facility_data(program.facility) | fact_data.pop("facility", {})
+        data.update(fact_data)
+        # Present only on a search near a place: miles from it (None for a virtual program
+        # listed because it serves the searcher's state).
+        if hasattr(program, "distance"):
+            data["distance_miles"] = (
+                round(program.distance, 1) if program.distance is not None else None
+            )
+        if self.criteria:
+            data["fit"] = fit.fit_data(program, self.criteria)
+        return data
 
 
 # --- CSV ----------------------------------------------------------------------------------
