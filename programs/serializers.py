@@ -150,6 +150,8 @@ def _cell(value, words: CsvWords | None = None) -> str:
 
 
 def _cell_text(value, words: CsvWords) -> str:
+    if type(value) is str:  # most cells: a name, a label, a date
+        return value or words.not_reported
     if isinstance(value, _AsIs):
         return str(value)
     if value is None or value == "" or value == []:
