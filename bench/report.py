@@ -19,6 +19,7 @@ from bench.measure import (
     THROUGHPUT_RATIO_TARGET,
     PageResult,
 )
+from programs.views.export import CHUNK_SIZE
 
 REPORT_PATH = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
 # Above this one-minute load average, other work on the machine shows in the figures.
@@ -61,18 +62,37 @@ def _queries(result: PageResult) -> str:
     if result.queries_max is None:
         return "-"
     if result.queries_min == result.queries_max:
-        return str(result.queries_max)
-    return f"{result.queries_min}-{result.queries_max}"
+        text = str(result.queries_max)
+    else:
+        text = f"{result.queries_min}-{result.queries_max}"
+    if result.queries_per_chunk is not None:
+        text += f" ({result.queries_per_chunk:g} per chunk)"
+    return text
+
+
+def queries_met(result: PageResult) -> bool:
+    """At most MAX_QUERIES a request; a CSV streams its rows a chunk at a time, and is held to
+    at most MAX_QUERIES per chunk of CHUNK_SIZE programs instead, so a bigger file may take
+    more queries but never more per program."""
+    if result.queries_per_chunk is not None:
+        return result.queries_per_chunk <= MAX_QUERIES
+    return result.queries_max is not None and result.queries_max <= MAX_QUERIES
 
 
 def met(result: PageResult) -> bool:
     return (
         result.p95_ms is not None
         and result.p95_ms < result.target_ms
-        and result.queries_max is not None
-        and result.queries_max <= MAX_QUERIES
+        and queries_met(result)
         and not result.note
     )
+
+
+QUERIES_TEXT = (
+    f"Met: the p95 under its target and at most {MAX_QUERIES} queries a request; the CSV rows, "
+    f"which stream their rows read {CHUNK_SIZE} programs at a time, at most {MAX_QUERIES} "
+    f"queries per chunk of {CHUNK_SIZE} (their queries column gives the most per chunk)."
+)
 
 
 def row_text(result: PageResult) -> str:
@@ -153,6 +173,8 @@ def run_text(run: dict) -> list[str]:
         "",
         *TABLE_HEAD,
         *(row_text(PageResult(**page)) for page in run["pages"]),
+        "",
+        QUERIES_TEXT,
     ]
     sizes = run.get("api_queries_by_page_size")
     if sizes:

@@ -30,10 +30,11 @@ walking the registry costs no queries.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import (
@@ -159,11 +160,18 @@ def choice_data(value, choices) -> dict | None:
     ``get_FOO_display()``, which rebuilds the choice list on every call.)"""
     if value in ("", None):
         return None
+    return {"code": value, "label": _choice_label_in(choices, value, get_language())}
+
+
+@cache
+def _choice_label_in(choices, value, language) -> str:
+    """A choice's label in ``language`` (the active one, which ``str()`` reads), translated once
+    per language: an API page or a CSV reads the same few labels thousands of times."""
     try:
         label = choices(value).label
     except ValueError:  # a value outside the choices (no constraint forbids it): show it as is
         label = value
-    return {"code": value, "label": str(label)}
+    return str(label)
 
 
 def _choice_label(value, choices) -> str | None:
@@ -174,7 +182,8 @@ def _choice_label(value, choices) -> str | None:
 def _rows(rows) -> list[dict] | None:
     # The name in the page's language (a curator's Spanish name under /es/); the slug is the
     # stable identifier.
-    return [{"slug": row.slug, "name": row.display_name} for row in rows] or None
+    language = get_language()
+    return [{"slug": row.slug, "name": row.name_in(language)} for row in rows] or None
 
 
 def _iso(value) -> str | None:
@@ -788,16 +797,28 @@ def intake_questions(program, conditions=()) -> list[str]:
 
 def api_data(program) -> dict:
     """Every fact's API value, placed at its key (``"schedule.has_evening"`` nests)."""
-    data: dict = {}
+    return api_reader()(program)
+
+
+def api_reader() -> Callable[[Program], dict]:
+    """``api_data`` for the programs of one answer: which facts, and where each goes, read
+    from the registry once rather than once per program."""
+    places = []
     for fact in FACTS:
-        if not fact.in_api:
-            continue
-        *path, name = fact.key.split(".")
-        target = data
-        for part in path:
-            target = target.setdefault(part, {})
-        target[name] = fact.api_value(program)
-    return data
+        if fact.in_api:
+            *path, name = fact.key.split(".")
+            places.append((path, name, fact.api_value))
+
+    def read(program) -> dict:
+        data: dict = {}
+        for path, name, value in places:
+            target = data
+            for part in path:
+                target = target.setdefault(part, {})
+            target[name] = value(program)
+        return data
+
+    return read
 
 
 # Read from FACTS on each call, never copied at import, so the registry is the only list.

@@ -1,10 +1,10 @@
 """Programs as plain data, for the JSON API and the CSV export.
 
-One shape per purpose: ``facility_data`` and ``program_data`` (JSON-ready dicts), and
-``CsvTable`` (a spreadsheet's header and rows). The facts themselves, their API keys and CSV
-columns, come from the registry in ``programs/facts.py``; this module adds who and where a
-program is. Everything reads only what ``load_related(programs, DETAIL)`` loaded, so it
-costs no queries.
+One shape per purpose: ``facility_data`` and ``program_data`` (JSON-ready dicts; ``ApiRows``
+for the programs of a list), and ``CsvTable`` (a spreadsheet's header and rows). The facts
+themselves, their API keys and CSV columns, come from the registry in ``programs/facts.py``;
+this module adds who and where a program is. Everything reads only what
+``load_related(programs, DETAIL)`` loaded, so it costs no queries.
 
 Unknown is not "no": a fact that was not reported is ``None`` (JSON ``null``), never ``False``;
 a list fact with no entries is also ``None``, because an empty list means "not reported" in our
@@ -15,6 +15,8 @@ identifiers; its ``label`` and ``name`` fields are in the page's language (``/es
 answers Spanish labels). The CSV keeps its columns in one order and its file name; its heading
 row and its words (labels, yes / no, "Not reported") follow the page's language.
 """
+
+from typing import NamedTuple
 
 from django.urls import reverse
 from django.utils import timezone
@@ -68,31 +70,43 @@ def program_paths():
     return lambda slug: f"{before}{slug}{after}"
 
 
-def program_data(program: Program, *, base_url: str = "", criteria=(), path_of=None) -> dict:
-    """Everything we know about a program and its facility. ``base_url`` makes the page
-    address absolute (``request.build_absolute_uri("/")`` without the trailing slash);
-    ``criteria``, the search's chosen criteria, adds how the program fits them (``fit``);
-    ``path_of`` (from ``program_paths()``) saves a ``reverse()`` per program on a list."""
-    path = path_of(program.slug) if path_of else program.get_absolute_url()
-    data = {
-        "slug": program.slug,
-        "name": program.name,
-        "url": base_url + path,
-        "is_demo": program.is_demo,
-        "description": _text(program.description),
-    }
-    fact_data = facts.api_data(program)
-    data["facility"] = facility_data(program.facility) | fact_data.pop("facility", {})
-    data.update(fact_data)
-    # Present only on a search near a place: miles from it (None for a virtual program listed
-    # because it serves the searcher's state).
-    if hasattr(program, "distance"):
-        data["distance_miles"] = (
-            round(program.distance, 1) if program.distance is not None else None
-        )
-    if criteria:
-        data["fit"] = fit.fit_data(program, criteria)
-    return data
+def program_data(program: Program, *, base_url: str = "", criteria=()) -> dict:
+    """Everything we know about a program and its facility (``ApiRows`` for many)."""
+    return ApiRows(base_url=base_url, criteria=criteria).data(program)
+
+
+class ApiRows:
+    """The API's shape of many programs, decided once per answer (not once per program): the
+    registry's API facts and where they go, the page path, the criteria. ``base_url`` makes
+    the page address absolute (``request.build_absolute_uri("/")`` without the trailing
+    slash); ``criteria``, the search's chosen criteria, adds how each program fits them."""
+
+    def __init__(self, *, base_url: str = "", criteria=()):
+        self.base_url = base_url
+        self.criteria = list(criteria)
+        self.path_of = program_paths()
+        self.facts_of = facts.api_reader()
+
+    def data(self, program: Program) -> dict:
+        data = {
+            "slug": program.slug,
+            "name": program.name,
+            "url": self.base_url + self.path_of(program.slug),
+            "is_demo": program.is_demo,
+            "description": _text(program.description),
+        }
+        fact_data = self.facts_of(program)
+        data["facility"] = facility_data(program.facility) | fact_data.pop("facility", {})
+        data.update(fact_data)
+        # Present only on a search near a place: miles from it (None for a virtual program
+        # listed because it serves the searcher's state).
+        if hasattr(program, "distance"):
+            data["distance_miles"] = (
+                round(program.distance, 1) if program.distance is not None else None
+            )
+        if self.criteria:
+            data["fit"] = fit.fit_data(program, self.criteria)
+        return data
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -115,26 +129,41 @@ def _local_date(moment) -> str:
 _FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
 
 
-def _cell(value) -> str:
+class CsvWords(NamedTuple):
+    """The words a spreadsheet's cells repeat, translated once per file, not once per cell."""
+
+    not_reported: str
+    yes: str
+    no: str
+
+
+def csv_words() -> CsvWords:
+    """The cells' words in the active language."""
+    return CsvWords(str(CSV_NOT_REPORTED), pgettext("answer", "Yes"), pgettext("answer", "No"))
+
+
+def _cell(value, words: CsvWords | None = None) -> str:
     """A spreadsheet cell: "Not reported" for unknown, Yes/No, lists joined by "; "."""
-    text = _cell_text(value)
+    text = _cell_text(value, words or csv_words())
     # A cell starting like a formula would run in a spreadsheet (CSV injection).
     return "'" + text if text[:1] in _FORMULA_STARTS else text
 
 
-def _cell_text(value) -> str:
+def _cell_text(value, words: CsvWords) -> str:
+    if type(value) is str:  # most cells: a name, a label, a date
+        return value or words.not_reported
     if isinstance(value, _AsIs):
         return str(value)
     if value is None or value == "" or value == []:
-        return str(CSV_NOT_REPORTED)
+        return words.not_reported
     if value is True:
-        return pgettext("answer", "Yes")
+        return words.yes
     if value is False:
-        return pgettext("answer", "No")
+        return words.no
     if isinstance(value, dict):
         return str(value.get("label") or value.get("name"))
     if isinstance(value, list):
-        return "; ".join(_cell(item) for item in value)
+        return "; ".join(_cell(item, words) for item in value)
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -204,7 +233,7 @@ ASKED_WORDS = {
 class CsvTable:
     """The columns of one spreadsheet, decided once per export (not once per row): who and
     where, the registry's facts, the page, then the distance and the fit when the search has
-    them."""
+    them. Its words are in the language active when it is made."""
 
     def __init__(self, *, base_url: str = "", with_distance: bool = False, criteria=()):
         self.base_url = base_url
@@ -212,6 +241,9 @@ class CsvTable:
         self.criteria = list(criteria)
         self.columns = csv_columns()
         self.path_of = program_paths()
+        self.words = csv_words()
+        self.fit_words = {group: str(words) for group, words in FIT_WORDS.items()}
+        self.asked_words = {answer: str(words) for answer, words in ASKED_WORDS.items()}
 
     def header(self) -> list[str]:
         headings = [str(heading) for heading, _read in self.columns] + [gettext("Page")]
@@ -225,15 +257,16 @@ class CsvTable:
         return headings
 
     def row(self, program: Program) -> list[str]:
-        cells = [_cell(read(program)) for _, read in self.columns]
-        cells.append(_cell(self.base_url + self.path_of(program.slug)))
+        words = self.words
+        cells = [_cell(read(program), words) for _, read in self.columns]
+        cells.append(_cell(self.base_url + self.path_of(program.slug), words))
         if self.with_distance:
-            cells.append(_cell(DISTANCE_COLUMN[1](program)))
+            cells.append(_cell(DISTANCE_COLUMN[1](program), words))
         if self.criteria:
             fitted = fit.fit_data(program, self.criteria)
-            cells.append(str(FIT_WORDS[fitted["group"]]))
+            cells.append(self.fit_words[fitted["group"]])
             cells += [
-                _cell(ASKED_WORDS.get(answer["answer"], answer["answer"]))
+                _cell(self.asked_words.get(answer["answer"], answer["answer"]), words)
                 for answer in fitted["criteria"]
             ]
         return cells

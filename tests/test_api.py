@@ -231,6 +231,13 @@ def test_detail_gives_the_reported_facts(client, listings):
     assert body["is_demo"] is False
 
 
+def test_a_program_reads_the_same_in_a_list_as_on_its_own(client, listings):
+    # A list shapes its programs once per page (``ApiRows``); one program is shaped on its own.
+    for level in ("iop", "php", "op"):
+        for listed in all_results(client, f"level={level}", page_size=3):
+            assert listed == get_json(client, f"{URL}{listed['slug']}/"), listed["slug"]
+
+
 def test_detail_of_an_unknown_or_unpublished_program_is_404_json(client, listings):
     assert "no-such-program" in get_json(client, f"{URL}no-such-program/", status=404)["error"]
     get_json(client, f"{URL}hidden-iop/", status=404)

@@ -1,5 +1,8 @@
 """programs.models.loading: a page's related rows in a fixed handful of queries, in model order."""
 
+import gc
+import weakref
+
 import pytest
 from django.core import checks
 from django.db import connection
@@ -127,16 +130,38 @@ def test_filtering_loaded_rows_asks_the_database_about_that_owner_only():
 def test_chunked_reading_loads_each_chunk_with_the_same_number_of_queries():
     for _ in range(5):
         make_program(sessions=EVENING_MON_WED_THU, modalities=("cbt",))
+    sessions = []
     with CaptureQueriesContext(connection) as queries:
-        programs = list(
-            in_chunks(Program.objects.select_related("facility").order_by("pk"), DETAIL, 2)
-        )
-        for program in programs:
+        # Read as an export reads them: each program as it comes.
+        for program in in_chunks(
+            Program.objects.select_related("facility").order_by("pk"), DETAIL, 2
+        ):
             _read_everything(program)
-    assert len(programs) == 5
+            sessions.append(len(program.sessions.all()))
+    assert sessions == [3] * 5
     # One query for the programs, then four per chunk of two (three chunks).
     assert len(queries) == 1 + 4 * 3
-    assert all(len(program.sessions.all()) == 3 for program in programs)
+
+
+def test_chunked_reading_lets_go_of_a_chunk_when_it_reads_the_next():
+    for _ in range(3):
+        make_program(sessions=EVENING_MON_WED_THU, facility=make_facility(languages=("asl",)))
+    chunks = in_chunks(Program.objects.select_related("facility").order_by("pk"), DETAIL, 1)
+    gc.disable()  # freed as soon as let go, not whenever the garbage collector comes by
+    try:
+        first = next(chunks)
+        session = weakref.ref(loaded(first, "sessions")[0])
+        language = weakref.ref(loaded(first.facility, "languages")[0])
+        second = next(chunks)
+        assert session() is None and language() is None
+    finally:
+        gc.enable()
+    with CaptureQueriesContext(connection) as queries:
+        assert len(loaded(second, "sessions")) == 3
+    assert len(queries) == 0
+    # A program kept from an earlier chunk still reads its rows, from the database.
+    assert [s.weekday for s in first.sessions.all()] == [0, 2, 3]
+    assert [row.slug for row in first.facility.languages.all()] == ["asl"]
 
 
 def test_every_lookup_is_ordered_the_way_the_union_sorts():

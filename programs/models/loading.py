@@ -115,9 +115,26 @@ def load_related(programs, names) -> list:
 
 def in_chunks(queryset, names, chunk_size: int = 2000):
     """The programs of ``queryset``, read from the database ``chunk_size`` at a time, each chunk
-    with ``names`` loaded: the queries depend on the number of chunks, not of programs."""
+    with ``names`` loaded: the queries depend on the number of chunks, not of programs.
+
+    What a chunk loaded is let go when the next chunk is read, so an export holds one chunk
+    however long it is (a program kept from an earlier chunk reads its relations from the
+    database again)."""
     for chunk in batched(queryset.iterator(chunk_size=chunk_size), chunk_size):
-        yield from load_related(chunk, names)
+        programs = load_related(chunk, names)
+        yield from programs
+        _unload(programs)
+
+
+def _unload(programs) -> None:
+    """Drop the rows filed on these programs and their facilities. Each row list points back at
+    its owner and each child at its program: cycles that only the garbage collector's rare full
+    passes would free, long after the chunk is written."""
+    for program in programs:
+        program.__dict__.pop("_prefetched_objects_cache", None)
+        facility = program._state.fields_cache.get("facility")
+        if facility is not None:
+            facility.__dict__.pop("_prefetched_objects_cache", None)
 
 
 # --- Sessions, staff roles, co-occurring support -----------------------------------------------

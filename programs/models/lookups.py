@@ -39,7 +39,11 @@ class Lookup(models.Model):
     def display_name(self) -> str:
         """The name in the page's language: the Spanish name on Spanish pages when a curator
         gave one, otherwise the English name."""
-        if self.name_es and translation.get_language() == "es":
+        return self.name_in(translation.get_language())
+
+    def name_in(self, language: str | None) -> str:
+        """``display_name`` in ``language``, for a list that reads the page's language once."""
+        if self.name_es and language == "es":
             return self.name_es
         return self.name
 

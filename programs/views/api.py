@@ -20,7 +20,7 @@ from programs.models import Program
 from programs.models.loading import DETAIL, load_related
 from programs.pagecache import cached_page
 from programs.search import ProgramSearch
-from programs.serializers import program_data, program_paths
+from programs.serializers import ApiRows, program_data
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -133,8 +133,8 @@ def program_list(request):
             % {"page": page_number, "pages": paginator.num_pages},
         )
     page = paginator.page(page_number)
-    base_url = request.build_absolute_uri("/").rstrip("/")
-    path_of = program_paths()
+    # The criteria read once: the property reads the form again on each call.
+    rows = ApiRows(base_url=request.build_absolute_uri("/").rstrip("/"), criteria=programs.criteria)
     return JsonResponse(
         {
             "count": paginator.count,
@@ -145,12 +145,7 @@ def program_list(request):
             "previous": (
                 _page_url(request, page.previous_page_number()) if page.has_previous() else None
             ),
-            "results": [
-                program_data(
-                    program, base_url=base_url, criteria=programs.criteria, path_of=path_of
-                )
-                for program in load_related(page, DETAIL)
-            ],
+            "results": [rows.data(program) for program in load_related(page, DETAIL)],
         }
     )
 

@@ -59,11 +59,7 @@ def export_csv(request):
             content_type="text/plain; charset=utf-8",
         )
 
-    table = CsvTable(
-        base_url=request.build_absolute_uri("/").rstrip("/"),
-        with_distance=programs.place is not None,
-        criteria=programs.criteria,
-    )
+    base_url = request.build_absolute_uri("/").rstrip("/")
     writer = csv.writer(_Echo())
     found = in_chunks(programs.qs, DETAIL, CHUNK_SIZE)
     first = next(found, None)  # reads the database now, before the answer is committed to
@@ -73,6 +69,11 @@ def export_csv(request):
 
     def lines():
         with translation.override(language):
+            table = CsvTable(
+                base_url=base_url,
+                with_distance=programs.place is not None,
+                criteria=programs.criteria,
+            )
             # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
             yield "\ufeff" + writer.writerow(table.header())
             try:

@@ -14,7 +14,9 @@ from bench import hsds, load, measure, report
 from bench.management.commands.benchmark import Command as BenchmarkCommand
 from bench.management.commands.benchmark import plan_from
 from bench.run import Plan
-from tests.factories import make_program
+from programs.models import Program
+from programs.views import export
+from tests.factories import make_facility, make_program
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +66,65 @@ def test_rows_ask_distinct_requests_of_the_kind_they_name(tiny_dataset):
     assert all(url.startswith("/hsds/service_at_locations?") for url in locations)
     assert all("postcode=" in url for url in locations)
     assert any("proximity=" in url for url in locations)
+
+
+def _two_states_of_iops_and_ops():
+    """24 programs: in Virginia and in California, 9 IOPs and 3 OPs each."""
+    places = [("VA", "22903", 38.0339, -78.4924), ("CA", "94110", 37.7486, -122.4184)]
+    for state, zip_code, latitude, longitude in places:
+        facility = make_facility(
+            state=state, zip_code=zip_code, latitude=latitude, longitude=longitude
+        )
+        for level in ["iop"] * 9 + ["op"] * 3:
+            make_program(facility=facility, level_of_care=level)
+
+
+def test_a_csv_bigger_than_any_state_finds_searches_of_about_its_size():
+    # No place or state holds 6 programs (each holds 12); the OPs nationwide are 6.
+    _two_states_of_iops_and_ops()
+
+    inputs = measure.Inputs(seed=1)
+    searches = inputs._sized_searches(Program.objects.published(), 6)
+
+    query, rows = searches[0]
+    assert rows == 6 and "level=op" in query
+    assert ("level=op", 6) in searches
+
+
+def test_a_csv_a_state_holds_is_still_drawn_from_places_and_states():
+    _two_states_of_iops_and_ops()
+
+    searches = measure.Inputs(seed=1)._sized_searches(Program.objects.published(), 12)
+
+    assert all(rows == 12 for _query, rows in searches[:3])
+    assert all("state=" in query or "near=" in query for query, rows in searches if rows == 12)
+
+
+def test_a_streamed_csv_is_judged_by_its_queries_per_chunk(tiny_dataset, monkeypatch):
+    # 40 programs in chunks of 5: the file of all of them reads 8 chunks.
+    monkeypatch.setattr(export, "CHUNK_SIZE", 5)
+    monkeypatch.setattr(measure, "CHUNK_SIZE", 5)
+
+    [csv] = measure.measure_pages(requests=1, warmup=0, rounds=1, keys=["csv_500"])
+
+    assert csv.rows == 40
+    assert csv.queries_max > measure.MAX_QUERIES
+    assert csv.queries_per_chunk == round(csv.queries_max / 8, 1)
+    assert report.queries_met(csv)
+
+
+def test_queries_are_met_per_request_or_for_a_csv_per_chunk():
+    def result(key, queries, per_chunk=None):
+        return measure.PageResult(
+            key, key, 1, 1, 1, 5.0, 5.0, [5.0], queries, queries, {"200": 1},
+            queries_per_chunk=per_chunk,
+        )  # fmt: skip
+
+    assert report.met(result("csv_5000", 45, per_chunk=4.1))
+    assert not report.met(result("csv_5000", 45, per_chunk=11.0))
+    assert not report.met(result("near", 45))
+    assert report.met(result("near", 10))
+    assert "| 45 (4.1 per chunk) | yes |" in report.row_text(result("csv_5000", 45, 4.1))
 
 
 def test_api_query_count_is_measured_for_several_page_sizes(tiny_dataset):
@@ -189,6 +250,7 @@ def test_report_has_a_row_per_request_with_rounds_load_and_growth(tmp_path):
     assert "**40.0 requests/s** (target >= 100, not met), p99 **900.0 ms**" in written
     assert "**8.2 KB** gzipped (target < 15 KB, met)" in written
     assert "Growth from 30 to 120 programs" in written
+    assert "at most 10 queries per chunk of 500" in written
     assert "| Program page | 12.0 | 24.0 | 2.00 | **no** |" in written
 
 
