@@ -75,6 +75,9 @@ MIDDLEWARE = [
     # Before the session is read: the admin runs without the public statement time limit.
     "programs.middleware.AdminStatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Outside LocaleMiddleware: the HSDS API is English only, so its answers do not vary by
+    # Accept-Language (docs/hsds.md).
+    "programs.middleware.EnglishApiVaryMiddleware",
     # The language comes from the URL only (/es/...); see LANGUAGES below.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
