@@ -20,6 +20,7 @@ from tests.factories import make_facility, make_program, north_of_cville
 from tests.hsds import (
     assert_valid,
     assert_valid_index,
+    assert_valid_list_page,
     assert_valid_page,
     import_locator_sample,
     load_demo,
@@ -35,11 +36,11 @@ def get_json(client, url: str, status: int = 200) -> dict:
     return response.json()
 
 
-def every_page(client, url: str):
-    """Each page of a list in turn, seven items a page."""
+def every_page(client, url: str, query: str = ""):
+    """Each page of a list in turn, seven items a page (``query`` adds parameters)."""
     page = 1
     while True:
-        body = get_json(client, f"{url}?page={page}&per_page=7")
+        body = get_json(client, f"{url}?page={page}&per_page=7{query}")
         yield body
         if body["last_page"]:
             break
@@ -53,10 +54,14 @@ def test_every_endpoint_answers_valid_hsds(client, load):
 
     assert_valid_index(get_json(client, "/hsds/"))
 
-    services = []
-    for page in every_page(client, "/hsds/services"):
+    services, short_services = [], []
+    for page in every_page(client, "/hsds/services", "&full=true"):
         assert_valid_page(page, "service")
         services += page["contents"]
+    for page in every_page(client, "/hsds/services"):
+        assert_valid_list_page(page, "service")
+        short_services += page["contents"]
+    assert [short["id"] for short in short_services] == [service["id"] for service in services]
     assert len(services) == Program.objects.published().count()
     assert len({service["id"] for service in services}) == len(services)
     for service in services:
@@ -66,18 +71,26 @@ def test_every_endpoint_answers_valid_hsds(client, load):
         assert detail["organization"]["id"] == service["organization_id"]
 
     organizations = []
-    for page in every_page(client, "/hsds/organizations"):
+    for page in every_page(client, "/hsds/organizations", "&full=true"):
         assert_valid_page(page, "organization")
         organizations += page["contents"]
     assert {org["id"] for org in organizations} == {s["organization_id"] for s in services}
+    for page in every_page(client, "/hsds/organizations"):
+        assert_valid_list_page(page, "organization")
     for organization in organizations[:10]:
         assert_valid("organization", get_json(client, f"/hsds/organizations/{organization['id']}"))
 
     located = []
-    for page in every_page(client, "/hsds/service_at_locations"):
+    for page in every_page(client, "/hsds/service_at_locations", "&full=true"):
         assert_valid_page(page, "service_at_location")
         located += page["contents"]
     assert {item["service_id"] for item in located} == {service["id"] for service in services}
+    for page in every_page(client, "/hsds/service_at_locations"):
+        assert_valid_list_page(page, "service_at_location")
+    near = "&postcode=22903&proximity=80000"
+    for full, check in (("&full=true", assert_valid_page), ("", assert_valid_list_page)):
+        for page in every_page(client, "/hsds/service_at_locations", near + full):
+            check(page, "service_at_location")
 
     for page in every_page(client, "/hsds/taxonomies"):
         assert_valid_page(page, "taxonomy")
@@ -147,6 +160,61 @@ def test_a_program_becomes_a_service_with_its_facts(client):
     assert service["organization"]["locations"][0]["addresses"][0]["postal_code"] == "22903"
 
 
+def _one_to_one(data: dict) -> dict:
+    return {key: value for key, value in data.items() if not isinstance(value, list | dict)}
+
+
+def _holds_a_list(data) -> bool:
+    if isinstance(data, dict):
+        return any(_holds_a_list(value) for value in data.values())
+    return isinstance(data, list)
+
+
+def test_list_pages_carry_the_short_objects_and_full_true_the_whole_ones(client):
+    facility = make_facility(
+        payment=("medicaid",), languages=("spanish",), accreditations=("carf", "state-license")
+    )
+    program = make_program(
+        facility=facility,
+        populations=("veterans", "adults"),
+        sessions=((0, "18:00", "21:00"),),
+        staff={"lcsw": "on_site"},
+        modalities=("cbt",),
+    )
+    detail = get_json(client, f"/hsds/services/{program.hsds_id}")
+    near = "postcode=22903&proximity=1000"
+
+    short = get_json(client, "/hsds/services")["contents"]
+    whole = get_json(client, "/hsds/services?full=true")["contents"]
+    assert whole == [{key: value for key, value in detail.items() if key != "organization"}]
+    assert short == [{**_one_to_one(detail), "organization": _one_to_one(detail["organization"])}]
+    assert short[0]["eligibility_description"] == "Serves: Adults, Veterans and military."
+    assert "CARF" in short[0]["accreditations"]
+
+    located = get_json(client, f"/hsds/service_at_locations?{near}")["contents"]
+    located_whole = get_json(client, f"/hsds/service_at_locations?{near}&full=true")["contents"]
+    assert located == [
+        {
+            **_one_to_one(located_whole[0]),
+            "location": _one_to_one(located_whole[0]["location"]),
+            "service": short[0],
+        }
+    ]
+    assert located[0]["distance_miles"] == 0.0
+
+    organizations = get_json(client, "/hsds/organizations")["contents"]
+    organizations_whole = get_json(client, "/hsds/organizations?full=true")["contents"]
+    assert organizations == [_one_to_one(organizations_whole[0])]
+    assert organizations_whole[0]["services"] == [
+        {"id": str(program.hsds_id), "name": program.name}
+    ]
+    assert organizations_whole[0]["locations"] == [detail["organization"]["locations"][0]]
+
+    for item in (*short, *located, *organizations):
+        assert not _holds_a_list(item)
+    assert get_json(client, "/hsds/services?full=false") == get_json(client, "/hsds/services")
+
+
 def test_facts_not_reported_are_absent_never_false(client):
     program = make_program(facility=make_facility(phone="", last_verified=None))
 
@@ -188,9 +256,11 @@ def test_availability_is_published_with_the_day_it_was_confirmed(client):
 
 def test_demo_listings_say_they_are_fictional(client):
     load_demo()
-    service = get_json(client, "/hsds/services?per_page=1")["contents"][0]
+    short = get_json(client, "/hsds/services?per_page=1")["contents"][0]
+    service = get_json(client, "/hsds/services?per_page=1&full=true")["contents"][0]
 
-    assert "Fictional" in service["alert"]
+    assert "Fictional" in short["alert"] == service["alert"]
+    assert "Fictional" in short["organization"]["description"]
     facts = {a["taxonomy_term"]["code"]: a.get("value") for a in service["attributes"]}
     assert facts["is_demo"] == "true"
 
@@ -206,7 +276,10 @@ def test_only_published_listings_are_served(client):
     for program in (hidden, behind_closed_facility):
         get_json(client, f"/hsds/services/{program.hsds_id}", status=404)
     get_json(client, f"/hsds/organizations/{closed_facility.hsds_id}", status=404)
-    organizations = get_json(client, "/hsds/organizations")["contents"]
+    assert [org["id"] for org in get_json(client, "/hsds/organizations")["contents"]] == [
+        str(shown.facility.hsds_id)
+    ]
+    organizations = get_json(client, "/hsds/organizations?full=true")["contents"]
     assert [org["id"] for org in organizations] == [str(shown.facility.hsds_id)]
     assert organizations[0]["services"] == [{"id": str(shown.hsds_id), "name": shown.name}]
 
@@ -316,6 +389,9 @@ def test_a_session_change_counts_as_a_change_of_its_program(client):
         "?modified_after=2026-13-45",
         "?organization_id=not-a-uuid",
         "?format=ndjson",
+        "?full=yes",
+        "?full=",
+        "?full=true&full=false",
         "?search=" + "x" * 201,
     ],
 )
@@ -376,24 +452,32 @@ def test_services_cost_the_same_queries_whatever_the_page_size(client, settings)
         )
     counts = {}
     for path in ("services", "service_at_locations", "organizations"):
-        for size in (1, 12):
-            # Each size from cold: the list's count is kept under the listings stamp (below).
-            caches["default"].clear()
-            with CaptureQueriesContext(connection) as queries:
-                body = get_json(client, f"/hsds/{path}?per_page={size}")
-            assert body["size"] == size
-            counts[path, size] = len(queries)
-        assert counts[path, 1] == counts[path, 12] <= 8, counts
+        for full in ("", "&full=true"):
+            for size in (1, 12):
+                # Each size from cold: the list's count is kept under the listings stamp.
+                caches["default"].clear()
+                with CaptureQueriesContext(connection) as queries:
+                    body = get_json(client, f"/hsds/{path}?per_page={size}{full}")
+                assert body["size"] == size
+                counts[path, full, size] = len(queries)
+            assert counts[path, full, 1] == counts[path, full, 12] <= 8, counts
 
 
 @pytest.mark.parametrize(
     ("path", "most"),
     [
-        ("/hsds/services?per_page=50", 7),
-        ("/hsds/services?per_page=50&search=recovery", 7),
-        ("/hsds/service_at_locations?per_page=50&postcode=22903&proximity=40000", 7),
-        ("/hsds/service_at_locations?per_page=50&postcode=22903", 7),
-        ("/hsds/organizations?per_page=50", 6),
+        # The short objects: stamp, count, page, one union of the two lists they show.
+        ("/hsds/services?per_page=50", 4),
+        ("/hsds/services?per_page=50&search=recovery", 4),
+        ("/hsds/service_at_locations?per_page=50&postcode=22903&proximity=40000", 4),
+        ("/hsds/service_at_locations?per_page=50&postcode=22903", 4),
+        ("/hsds/organizations?per_page=50", 3),
+        # The whole objects: sessions, staff, co-occurring support and every lookup list too.
+        ("/hsds/services?per_page=50&full=true", 7),
+        ("/hsds/services?per_page=50&search=recovery&full=true", 7),
+        ("/hsds/service_at_locations?per_page=50&postcode=22903&proximity=40000&full=true", 7),
+        ("/hsds/service_at_locations?per_page=50&postcode=22903&full=true", 7),
+        ("/hsds/organizations?per_page=50&full=true", 6),
         ("/hsds/taxonomy_terms?per_page=50", 12),
     ],
 )

@@ -121,6 +121,15 @@ def _proximity(raw: str) -> float:
     return meters
 
 
+def _boolean(name: str):
+    def read(raw: str) -> bool:
+        if raw not in ("true", "false"):
+            raise ValueError(f"{name} must be true or false, not {raw[:40]!r}.")
+        return raw == "true"
+
+    return read
+
+
 def _json_format(raw: str) -> str:
     if raw != "json":
         raise ValueError("format must be json (the only format this API answers in).")
@@ -133,6 +142,9 @@ PAGING = {
     "format": _json_format,
 }
 SEARCH = {"search": _text}
+# How each item is shaped, not which: list pages carry the specification's short objects
+# (``compiled/*_list.json``: one-to-one fields only), ``full=true`` the whole nested objects.
+SHAPE = {"full": _boolean("full")}
 
 
 def read_parameters(request, readers: dict) -> dict:
@@ -254,14 +266,23 @@ def _programs(values: dict):
     return programs.order_by(*order).select_related("facility")
 
 
-def _loaded(programs) -> list:
-    """Programs with everything their services show, in a fixed handful of queries."""
-    return load_related(programs, DETAIL)
+def _loaded(programs, names=DETAIL) -> list:
+    """Programs with everything their services show (or ``names``: what the short objects
+    show, ``serializers.LIST_RELATIONS``), in a fixed handful of queries."""
+    return load_related(programs, names)
+
+
+def _shaped(values: dict, full, short):
+    """(``full`` or ``short``, the relations it reads), as the ``full`` parameter asks."""
+    if values.get("full"):
+        return full, DETAIL
+    return short, serializers.LIST_RELATIONS
 
 
 SERVICE_LIST = {
     **PAGING,
     **SEARCH,
+    **SHAPE,
     "modified_after": _moment,
     "organization_id": _uuid("organization_id"),
 }
@@ -317,14 +338,21 @@ def _count_key(values: dict, token: str | None) -> str | None:
     it must be counted: no stamp, or near a place (the probe counts while it reads the ids)."""
     if token is None or "proximity" in values:
         return None
-    narrowing = sorted((name, str(value)) for name, value in values.items() if name not in PAGING)
+    narrowing = sorted(
+        (name, str(value))
+        for name, value in values.items()
+        if name not in PAGING and name not in SHAPE
+    )
     return "hsds-count:" + hashlib.sha256(repr((token, narrowing)).encode()).hexdigest()
 
 
-def _program_page(values: dict, shape, token: str | None = None) -> dict | JsonResponse:
-    """A page of ``_programs(values)``. Near a place, the sorted ids are read with their
-    distance, which also counts the matches, and the page's rows are loaded by id. Elsewhere
-    the count is kept under the listings stamp ``token`` (``CountedPaginator``)."""
+def _program_page(
+    values: dict, shape, token: str | None = None, names=DETAIL
+) -> dict | JsonResponse:
+    """A page of ``_programs(values)``, each program with ``names`` loaded and then shaped.
+    Near a place, the sorted ids are read with their distance, which also counts the
+    matches, and the page's rows are loaded by id. Elsewhere the count is kept under the
+    listings stamp ``token`` (``CountedPaginator``)."""
     near = "proximity" in values
     paginator = CountedPaginator(
         _programs(values),
@@ -334,7 +362,7 @@ def _program_page(values: dict, shape, token: str | None = None) -> dict | JsonR
         probe=near,
         count_key=_count_key(values, token),
     )
-    return _page(paginator, values, shape, prepare=_loaded)
+    return _page(paginator, values, shape, prepare=lambda page: _loaded(page, names))
 
 
 def _token(request) -> str | None:
@@ -345,11 +373,12 @@ def _token(request) -> str | None:
 def services(request):
     values = read_parameters(request, SERVICE_LIST)
     base_url = _base_url(request)
-    return _program_page(
+    shape, names = _shaped(
         values,
         lambda program: serializers.service_data(program, base_url=base_url),
-        _token(request),
+        lambda program: serializers.service_list_data(program, base_url=base_url),
     )
+    return _program_page(values, shape, _token(request), names)
 
 
 def _one_program(id_text: str):
@@ -381,16 +410,27 @@ SERVICE_AT_LOCATION_LIST = {
 @hsds_view
 def service_at_locations(request):
     values = read_parameters(request, SERVICE_AT_LOCATION_LIST)
-    return _program_page(values, serializers.service_at_location_data, _token(request))
+    base_url = _base_url(request)
+    shape, names = _shaped(
+        values,
+        serializers.service_at_location_data,
+        lambda program: serializers.service_at_location_list_data(program, base_url=base_url),
+    )
+    return _program_page(values, shape, _token(request), names)
 
 
 # --- Facilities as organizations ------------------------------------------------------------------
 
 
-def _organizations(values: dict):
+def _organizations(values: dict, *, full: bool = True):
+    """Facilities with published programs (matching ``search``), in id order; ``full`` with
+    what the whole organization shows (languages, accreditations, its services)."""
     listed = Program.objects.published()
     if values.get("search"):
         listed = listed.search(values["search"])
+    facilities = Facility.objects.filter(pk__in=listed.values("facility_id")).order_by("pk")
+    if not full:
+        return facilities
     published_programs = Prefetch(
         "programs",
         queryset=(
@@ -400,23 +440,20 @@ def _organizations(values: dict):
         ),
         to_attr="published_programs",
     )
-    return (
-        Facility.objects.filter(pk__in=listed.values("facility_id"))
-        .prefetch_related("languages", "accreditations", published_programs)
-        .order_by("pk")
-    )
+    return facilities.prefetch_related("languages", "accreditations", published_programs)
 
 
 @hsds_view
 def organizations(request):
-    values = read_parameters(request, {**PAGING, **SEARCH})
-    return _page(
-        IdPaginator(_organizations(values), _per_page(values)),
-        values,
-        lambda facility: serializers.organization_data(
-            facility, services=facility.published_programs
-        ),
-    )
+    values = read_parameters(request, {**PAGING, **SEARCH, **SHAPE})
+    full = bool(values.get("full"))
+    shape = serializers.organization_list_data
+    if full:
+
+        def shape(facility):
+            return serializers.organization_data(facility, services=facility.published_programs)
+
+    return _page(IdPaginator(_organizations(values, full=full), _per_page(values)), values, shape)
 
 
 @hsds_view
