@@ -203,13 +203,20 @@ REPORT_LIMIT = env_int("REPORT_LIMIT", 5)
 REPORT_LIMIT_WINDOW = env_int("REPORT_LIMIT_WINDOW", 3600)
 
 # In-process caches: "default" for fragments (the filters panel), "pages" for whole pages
-# (stored compressed, at most PAGE_CACHE_ENTRIES per worker, about 10 KB each).
+# (stored compressed, at most PAGE_CACHE_ENTRIES per worker, about 10 KB each), "lists" for
+# the sorted ids of HSDS lists (programs.hsds.views.KeptIdsPaginator: at most
+# LIST_CACHE_ENTRIES per worker, up to about 150 KB each at 25,000 programs).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
         "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 1000)},
+    },
+    "lists": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "lists",
+        "OPTIONS": {"MAX_ENTRIES": env_int("LIST_CACHE_ENTRIES", 64)},
     },
 }
 

@@ -454,8 +454,9 @@ def test_services_cost_the_same_queries_whatever_the_page_size(client, settings)
     for path in ("services", "service_at_locations", "organizations"):
         for full in ("", "&full=true"):
             for size in (1, 12):
-                # Each size from cold: the list's count is kept under the listings stamp.
+                # Each size from cold: the list's ids are kept under the listings stamp.
                 caches["default"].clear()
+                caches["lists"].clear()
                 with CaptureQueriesContext(connection) as queries:
                     body = get_json(client, f"/hsds/{path}?per_page={size}{full}")
                 assert body["size"] == size
@@ -500,7 +501,14 @@ def test_each_endpoint_page_reads_a_fixed_number_of_queries(
     assert body["size"] > 0
 
 
-def test_a_list_is_counted_once_per_listings_stamp_and_again_after_any_change(client, settings):
+def _reads_every_id(query: dict) -> bool:
+    sql = query["sql"]
+    return sql.startswith('SELECT "programs_program"."id"') and "LIMIT 50001" in sql
+
+
+def test_a_lists_sorted_ids_are_read_once_per_listings_stamp_and_again_after_any_change(
+    client, settings
+):
     settings.PAGE_CACHE_SECONDS = 0
     for n in range(5):
         make_program(name=f"Program {n}")
@@ -510,20 +518,88 @@ def test_a_list_is_counted_once_per_listings_stamp_and_again_after_any_change(cl
         assert get_json(client, lists[0])["total_items"] == 5
     with CaptureQueriesContext(connection) as again:
         body = get_json(client, lists[0] + "&page=3")
+    with CaptureQueriesContext(connection) as whole:
+        assert get_json(client, lists[0] + "&page=2&full=true")["size"] == 2
     assert (body["total_items"], body["total_pages"], body["size"]) == (5, 3, 1)
-    counts = [q["sql"] for q in first.captured_queries if "COUNT(" in q["sql"]]
-    assert len(counts) == 1
-    assert not [q["sql"] for q in again.captured_queries if "COUNT(" in q["sql"]]
+    assert body["contents"][0]["name"] == "Program 4"
+    # The first page reads the list's ids in order, which counts it too; the next pages of
+    # the list, in either shape, read only their own rows.
+    assert len([q for q in first.captured_queries if _reads_every_id(q)]) == 1
+    for queries in (first, again, whole):
+        assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert not [q for q in again.captured_queries + whole.captured_queries if _reads_every_id(q)]
     assert len(again) == len(first) - 1
 
-    # Any change rewrites the listings stamp, so the next answer counts afresh.
+    # Any change rewrites the listings stamp, so the next answer reads the ids afresh.
     make_program(name="Program 5")
     Program.objects.filter(name="Program 0").update(is_published=False)
     for path in lists:
         assert get_json(client, path)["total_items"] == 5
-    # Another narrowing is counted for itself.
+    names = [s["name"] for s in get_json(client, lists[0] + "&page=3")["contents"]]
+    assert names == ["Program 5"]
+    # Another narrowing is read for itself.
     assert get_json(client, lists[0] + "&search=program+3")["total_items"] == 1
     assert get_json(client, lists[1] + "&postcode=99999")["total_items"] == 0
+
+
+LISTS = [
+    ("/hsds/services", ""),
+    ("/hsds/services", "&search=program"),
+    ("/hsds/services", "&search=evening+program"),
+    ("/hsds/services", "&modified_after=2026-01-01"),
+    ("/hsds/service_at_locations", "&postcode=22903"),
+    ("/hsds/service_at_locations", "&postcode=22903&proximity=30000"),
+]
+
+
+def _every_id(client, path: str, query: str) -> list[str]:
+    found = []
+    for page in every_page(client, path, query):
+        found += [item.get("service_id", item["id"]) for item in page["contents"]]
+    return found
+
+
+@pytest.mark.parametrize(("path", "query"), LISTS)
+def test_pages_from_kept_ids_are_the_pages_by_offset(client, settings, monkeypatch, path, query):
+    settings.PAGE_CACHE_SECONDS = 0
+    for n in range(30):
+        make_program(
+            name=f"Evening program {n}" if n % 3 else f"Program {n}",
+            description="Evening group program. " * (n % 4),
+            facility=make_facility(**north_of_cville(n % 12)),
+        )
+    Program.objects.filter(name="Program 9").update(is_published=False)
+
+    kept = _every_id(client, path, query)
+    monkeypatch.setattr("programs.hsds.views.KEEP_IDS", 0)  # every list too long to keep
+    caches["lists"].clear()
+    by_offset = _every_id(client, path, query)
+
+    assert kept == by_offset
+    assert len(kept) == len(set(kept)) > 7
+    if query in ("", "&modified_after=2026-01-01"):
+        published = Program.objects.published().order_by("pk")
+        assert kept == [str(program.hsds_id) for program in published]
+    if "search=program" in query:
+        ranked = Program.objects.published().search("program").order_by("-rank", "pk")
+        assert kept == [str(program.hsds_id) for program in ranked]
+
+
+def test_a_list_too_long_to_keep_is_counted_once_and_paged_by_offset(client, settings, monkeypatch):
+    settings.PAGE_CACHE_SECONDS = 0
+    monkeypatch.setattr("programs.hsds.views.KEEP_IDS", 3)
+    for n in range(5):
+        make_program(name=f"Program {n}")
+
+    with CaptureQueriesContext(connection) as first:
+        assert get_json(client, "/hsds/services?per_page=2")["total_items"] == 5
+    with CaptureQueriesContext(connection) as again:
+        body = get_json(client, "/hsds/services?per_page=2&page=3")
+
+    assert [s["name"] for s in body["contents"]] == ["Program 4"]
+    assert len([q for q in first.captured_queries if "COUNT(" in q["sql"]]) == 1
+    assert not [q for q in again.captured_queries if "COUNT(" in q["sql"]]
+    assert not [q for q in again.captured_queries if "LIMIT 4" in q["sql"]]
 
 
 def test_answers_are_cacheable_and_cookie_free(client, django_assert_max_num_queries):
