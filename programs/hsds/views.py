@@ -1,8 +1,10 @@
 """The HSDS 3.0 API under ``/hsds/``: services, organizations, service_at_locations, taxonomies.
 
 Only published listings, read through ``ProgramQuerySet`` (``published()``, ``search()``,
-``near()``) and then ``load_related(page, DETAIL)``, so a page costs the same few queries
-whatever its size.
+``near()``) and then ``load_related(page, ...)``, so a page costs the same few queries
+whatever its size. Lists answer the specification's short objects, ``full=true`` the whole
+ones (``serializers``). The answer is English whatever ``Accept-Language`` asks
+(docs/hsds.md, "Language").
 Every answer is JSON; input is checked strictly: an unknown or repeated parameter or a value we
 cannot read answers 400 with what was wrong, an unknown id or a page past the end 404. Pages
 are cached and kept cookie-free like the other public pages (``programs.pagecache``).
@@ -198,8 +200,9 @@ def _per_page(values: dict) -> int:
 def _page(paginator: Paginator, values: dict, shape, prepare=list) -> dict | JsonResponse:
     """The asked-for page of ``paginator`` in the HSDS page shape, each item shaped by
     ``shape`` once ``prepare`` has read the page (programs: with what their services show
-    loaded). Listings are paged by id (``programs.paging.IdPaginator``): the sort runs over
-    narrow rows and only the page's rows are read whole, so page 500 costs what page 1 does."""
+    loaded). Listings are paged by id (``KeptIdsPaginator``): a list's sorted ids are read
+    once per listings stamp and only the page's rows are read whole, so page 500 costs what
+    page 1 does."""
     number = values.get("page", 1)
     if number > paginator.num_pages:
         return _error(404, f"There is no page {number}; there are {paginator.num_pages}.")
@@ -339,6 +342,8 @@ class CountedPaginator(IdPaginator):
 # compression: 25,000 programs in order of id keep in about 30 KB, in order of a word's rank
 # in about 150 KB), in the "lists" cache (at most LIST_CACHE_ENTRIES per worker).
 KEEP_IDS = 50_000
+# Pages that start before this row of a list whose ids are not kept yet are read by offset.
+KEEP_FROM = 1000
 LISTS_CACHE = "lists"
 _TOO_MANY = b""
 
@@ -360,29 +365,38 @@ class KeptIdsPaginator(CountedPaginator):
     N)``) makes the database find and sort every match before the page at every page:
     PostgreSQL joins each published program to its facility and sorts them (15 ms for page
     480 at 25,000 programs, more with a word, whose rank it computes for every match), SQLite
-    ranks a common word's every match with bm25. Here the first page asked of a list reads its
-    ids in order once (which also counts it), keeps them under ``ids_key`` (the listings stamp
-    and the narrowing, so any change to a listing puts them out of reach), and every page of
-    that list is then ``rows WHERE id IN (its 50 ids)``, at page 1 as at page 500: the same
-    answers, from the same order. A list of more than ``KEEP_IDS`` matches is paged as
-    ``CountedPaginator`` does (a sentinel remembers that it was too long).
+    ranks a common word's every match with bm25. Here the first page asked of a list past its
+    first ``KEEP_FROM`` rows reads the list's ids in order once, keeps them under ``ids_key``
+    (the listings stamp and the narrowing, so any change to a listing puts them out of reach),
+    and from then on every page of that list is ``rows WHERE id IN (its 50 ids)``, at page 1 as
+    at page 500: the same answers, from the same order, and the count is their number.
+
+    The first pages of a list not yet kept are read by offset, with the count kept
+    (``CountedPaginator``): there the offset is short, and reading every id (25,000 rows into
+    Python) would make the first answer of a list slower than it is now, for a word search
+    whose visitor reads page 1 only. A list of more than ``KEEP_IDS`` matches is always paged
+    by offset (a sentinel remembers that it was too long).
     """
 
     def __init__(self, *args, ids_key: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.ids_key = ids_key
+        self._kept = None
+        self._too_many = False
+        if ids_key is not None:
+            packed = caches[LISTS_CACHE].get(ids_key)
+            if packed is not None:
+                self._too_many = packed == _TOO_MANY
+                self._kept = None if self._too_many else _unpacked(packed)
 
-    @cached_property
-    def _kept(self) -> array | None:
-        if self.ids_key is None:
-            return None
-        lists = caches[LISTS_CACHE]
-        packed = lists.get(self.ids_key)
-        if packed is None:
-            ids = list(self.object_list.values_list("pk", flat=True)[: KEEP_IDS + 1])
-            packed = _packed(ids) if len(ids) <= KEEP_IDS else _TOO_MANY
-            lists.set(self.ids_key, packed, COUNT_SECONDS)
-        return _unpacked(packed) if packed != _TOO_MANY else None
+    def _keep(self) -> None:
+        ids = list(self.object_list.values_list("pk", flat=True)[: KEEP_IDS + 1])
+        self._too_many = len(ids) > KEEP_IDS
+        caches[LISTS_CACHE].set(
+            self.ids_key, _TOO_MANY if self._too_many else _packed(ids), COUNT_SECONDS
+        )
+        if not self._too_many:
+            self._kept = array("q", ids)
 
     @cached_property
     def count(self) -> int:
@@ -391,10 +405,13 @@ class KeptIdsPaginator(CountedPaginator):
         return CountedPaginator.count.func(self)
 
     def _rows(self, bottom: int, top: int) -> list:
+        unread = self._kept is None and self.ids_key is not None and not self._too_many
+        if unread and bottom >= KEEP_FROM:
+            self._keep()
         if self._kept is None:
             return super()._rows(bottom, top)
         page_ids = self._kept[bottom:top].tolist()
-        found = {program.pk: program for program in self.rows.filter(pk__in=page_ids)}
+        found = {row.pk: row for row in self.rows.filter(pk__in=page_ids)}
         # A row unpublished since the stamp was read is left out, as a page by offset would.
         return [found[pk] for pk in page_ids if pk in found]
 
@@ -490,15 +507,17 @@ def service_at_locations(request):
 # --- Facilities as organizations ------------------------------------------------------------------
 
 
-def _organizations(values: dict, *, full: bool = True):
-    """Facilities with published programs (matching ``search``), in id order; ``full`` with
-    what the whole organization shows (languages, accreditations, its services)."""
+def _organizations(values: dict):
+    """Facilities with published programs (matching ``search``), in id order."""
     listed = Program.objects.published()
     if values.get("search"):
         listed = listed.search(values["search"])
-    facilities = Facility.objects.filter(pk__in=listed.values("facility_id")).order_by("pk")
-    if not full:
-        return facilities
+    return Facility.objects.filter(pk__in=listed.values("facility_id")).order_by("pk")
+
+
+def _whole(facilities):
+    """``facilities`` with what a whole organization shows (languages, accreditations, the
+    ids and names of its published programs)."""
     published_programs = Prefetch(
         "programs",
         queryset=(
@@ -514,14 +533,23 @@ def _organizations(values: dict, *, full: bool = True):
 @hsds_view
 def organizations(request):
     values = read_parameters(request, {**PAGING, **SEARCH, **SHAPE})
-    full = bool(values.get("full"))
+    facilities, rows = _organizations(values), Facility.objects.filter(is_published=True)
     shape = serializers.organization_list_data
-    if full:
+    if values.get("full"):
+        facilities, rows = _whole(facilities), _whole(rows)
 
         def shape(facility):
             return serializers.organization_data(facility, services=facility.published_programs)
 
-    return _page(IdPaginator(_organizations(values, full=full), _per_page(values)), values, shape)
+    token = _token(request)
+    paginator = KeptIdsPaginator(
+        facilities,
+        _per_page(values),
+        rows=rows,
+        count_key=_list_key("organization-count", values, token),
+        ids_key=_list_key("organization-ids", values, token),
+    )
+    return _page(paginator, values, shape)
 
 
 @hsds_view
@@ -530,7 +558,7 @@ def organization(request, id):
     facility_id = parse_id(id)
     if facility_id is None:
         raise BadParameter(f"{id[:40]!r} is not a UUID.")
-    facility = _organizations({}).filter(hsds_id=facility_id).first()
+    facility = _whole(_organizations({})).filter(hsds_id=facility_id).first()
     if facility is None:
         return _error(404, f"No organization with published programs has the id {id[:40]!r}.")
     return JsonResponse(
