@@ -75,6 +75,9 @@ MIDDLEWARE = [
     # Before the session is read: the admin runs without the public statement time limit.
     "programs.middleware.AdminStatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Outside LocaleMiddleware: the HSDS API is English only, so its answers do not vary by
+    # Accept-Language (docs/hsds.md).
+    "programs.middleware.EnglishApiVaryMiddleware",
     # The language comes from the URL only (/es/...); see LANGUAGES below.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -200,13 +203,20 @@ REPORT_LIMIT = env_int("REPORT_LIMIT", 5)
 REPORT_LIMIT_WINDOW = env_int("REPORT_LIMIT_WINDOW", 3600)
 
 # In-process caches: "default" for fragments (the filters panel), "pages" for whole pages
-# (stored compressed, at most PAGE_CACHE_ENTRIES per worker, about 10 KB each).
+# (stored compressed, at most PAGE_CACHE_ENTRIES per worker, about 10 KB each), "lists" for
+# the sorted ids of HSDS lists (programs.hsds.views.KeptIdsPaginator: at most
+# LIST_CACHE_ENTRIES per worker, up to about 150 KB each at 25,000 programs).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
         "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 1000)},
+    },
+    "lists": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "lists",
+        "OPTIONS": {"MAX_ENTRIES": env_int("LIST_CACHE_ENTRIES", 64)},
     },
 }
 

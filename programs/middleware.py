@@ -80,6 +80,35 @@ class PublicCacheMiddleware:
         return response
 
 
+class EnglishApiVaryMiddleware:
+    """Keep ``Vary: Accept-Language`` off the HSDS API's answers.
+
+    The HSDS API answers in English whatever the browser asks for (docs/hsds.md, "Language"),
+    but ``LocaleMiddleware``, which runs inside this one, names ``Accept-Language`` in ``Vary``
+    on every address without a language prefix. That would be untrue here: a shared cache
+    would keep one copy of each answer per browser language, all of them the same bytes.
+    ``Content-Language: en`` (also from ``LocaleMiddleware``) is left as it is.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.app_name == "hsds" and response.has_header("Vary"):
+            kept = [
+                name.strip()
+                for name in response["Vary"].split(",")
+                if name.strip() and name.strip().lower() != "accept-language"
+            ]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
+        return response
+
+
 # What public pages answer with: HTML pages, the JSON API and the CSV export.
 COMPRESSED_TYPES = ("text/html", "application/json", "text/csv")
 

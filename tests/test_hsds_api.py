@@ -20,6 +20,7 @@ from tests.factories import make_facility, make_program, north_of_cville
 from tests.hsds import (
     assert_valid,
     assert_valid_index,
+    assert_valid_list_page,
     assert_valid_page,
     import_locator_sample,
     load_demo,
@@ -35,11 +36,11 @@ def get_json(client, url: str, status: int = 200) -> dict:
     return response.json()
 
 
-def every_page(client, url: str):
-    """Each page of a list in turn, seven items a page."""
+def every_page(client, url: str, query: str = ""):
+    """Each page of a list in turn, seven items a page (``query`` adds parameters)."""
     page = 1
     while True:
-        body = get_json(client, f"{url}?page={page}&per_page=7")
+        body = get_json(client, f"{url}?page={page}&per_page=7{query}")
         yield body
         if body["last_page"]:
             break
@@ -53,10 +54,14 @@ def test_every_endpoint_answers_valid_hsds(client, load):
 
     assert_valid_index(get_json(client, "/hsds/"))
 
-    services = []
-    for page in every_page(client, "/hsds/services"):
+    services, short_services = [], []
+    for page in every_page(client, "/hsds/services", "&full=true"):
         assert_valid_page(page, "service")
         services += page["contents"]
+    for page in every_page(client, "/hsds/services"):
+        assert_valid_list_page(page, "service")
+        short_services += page["contents"]
+    assert [short["id"] for short in short_services] == [service["id"] for service in services]
     assert len(services) == Program.objects.published().count()
     assert len({service["id"] for service in services}) == len(services)
     for service in services:
@@ -66,18 +71,26 @@ def test_every_endpoint_answers_valid_hsds(client, load):
         assert detail["organization"]["id"] == service["organization_id"]
 
     organizations = []
-    for page in every_page(client, "/hsds/organizations"):
+    for page in every_page(client, "/hsds/organizations", "&full=true"):
         assert_valid_page(page, "organization")
         organizations += page["contents"]
     assert {org["id"] for org in organizations} == {s["organization_id"] for s in services}
+    for page in every_page(client, "/hsds/organizations"):
+        assert_valid_list_page(page, "organization")
     for organization in organizations[:10]:
         assert_valid("organization", get_json(client, f"/hsds/organizations/{organization['id']}"))
 
     located = []
-    for page in every_page(client, "/hsds/service_at_locations"):
+    for page in every_page(client, "/hsds/service_at_locations", "&full=true"):
         assert_valid_page(page, "service_at_location")
         located += page["contents"]
     assert {item["service_id"] for item in located} == {service["id"] for service in services}
+    for page in every_page(client, "/hsds/service_at_locations"):
+        assert_valid_list_page(page, "service_at_location")
+    near = "&postcode=22903&proximity=80000"
+    for full, check in (("&full=true", assert_valid_page), ("", assert_valid_list_page)):
+        for page in every_page(client, "/hsds/service_at_locations", near + full):
+            check(page, "service_at_location")
 
     for page in every_page(client, "/hsds/taxonomies"):
         assert_valid_page(page, "taxonomy")
@@ -147,6 +160,61 @@ def test_a_program_becomes_a_service_with_its_facts(client):
     assert service["organization"]["locations"][0]["addresses"][0]["postal_code"] == "22903"
 
 
+def _one_to_one(data: dict) -> dict:
+    return {key: value for key, value in data.items() if not isinstance(value, list | dict)}
+
+
+def _holds_a_list(data) -> bool:
+    if isinstance(data, dict):
+        return any(_holds_a_list(value) for value in data.values())
+    return isinstance(data, list)
+
+
+def test_list_pages_carry_the_short_objects_and_full_true_the_whole_ones(client):
+    facility = make_facility(
+        payment=("medicaid",), languages=("spanish",), accreditations=("carf", "state-license")
+    )
+    program = make_program(
+        facility=facility,
+        populations=("veterans", "adults"),
+        sessions=((0, "18:00", "21:00"),),
+        staff={"lcsw": "on_site"},
+        modalities=("cbt",),
+    )
+    detail = get_json(client, f"/hsds/services/{program.hsds_id}")
+    near = "postcode=22903&proximity=1000"
+
+    short = get_json(client, "/hsds/services")["contents"]
+    whole = get_json(client, "/hsds/services?full=true")["contents"]
+    assert whole == [{key: value for key, value in detail.items() if key != "organization"}]
+    assert short == [{**_one_to_one(detail), "organization": _one_to_one(detail["organization"])}]
+    assert short[0]["eligibility_description"] == "Serves: Adults, Veterans and military."
+    assert "CARF" in short[0]["accreditations"]
+
+    located = get_json(client, f"/hsds/service_at_locations?{near}")["contents"]
+    located_whole = get_json(client, f"/hsds/service_at_locations?{near}&full=true")["contents"]
+    assert located == [
+        {
+            **_one_to_one(located_whole[0]),
+            "location": _one_to_one(located_whole[0]["location"]),
+            "service": short[0],
+        }
+    ]
+    assert located[0]["distance_miles"] == 0.0
+
+    organizations = get_json(client, "/hsds/organizations")["contents"]
+    organizations_whole = get_json(client, "/hsds/organizations?full=true")["contents"]
+    assert organizations == [_one_to_one(organizations_whole[0])]
+    assert organizations_whole[0]["services"] == [
+        {"id": str(program.hsds_id), "name": program.name}
+    ]
+    assert organizations_whole[0]["locations"] == [detail["organization"]["locations"][0]]
+
+    for item in (*short, *located, *organizations):
+        assert not _holds_a_list(item)
+    assert get_json(client, "/hsds/services?full=false") == get_json(client, "/hsds/services")
+
+
 def test_facts_not_reported_are_absent_never_false(client):
     program = make_program(facility=make_facility(phone="", last_verified=None))
 
@@ -188,9 +256,11 @@ def test_availability_is_published_with_the_day_it_was_confirmed(client):
 
 def test_demo_listings_say_they_are_fictional(client):
     load_demo()
-    service = get_json(client, "/hsds/services?per_page=1")["contents"][0]
+    short = get_json(client, "/hsds/services?per_page=1")["contents"][0]
+    service = get_json(client, "/hsds/services?per_page=1&full=true")["contents"][0]
 
-    assert "Fictional" in service["alert"]
+    assert "Fictional" in short["alert"] == service["alert"]
+    assert "Fictional" in short["organization"]["description"]
     facts = {a["taxonomy_term"]["code"]: a.get("value") for a in service["attributes"]}
     assert facts["is_demo"] == "true"
 
@@ -206,7 +276,10 @@ def test_only_published_listings_are_served(client):
     for program in (hidden, behind_closed_facility):
         get_json(client, f"/hsds/services/{program.hsds_id}", status=404)
     get_json(client, f"/hsds/organizations/{closed_facility.hsds_id}", status=404)
-    organizations = get_json(client, "/hsds/organizations")["contents"]
+    assert [org["id"] for org in get_json(client, "/hsds/organizations")["contents"]] == [
+        str(shown.facility.hsds_id)
+    ]
+    organizations = get_json(client, "/hsds/organizations?full=true")["contents"]
     assert [org["id"] for org in organizations] == [str(shown.facility.hsds_id)]
     assert organizations[0]["services"] == [{"id": str(shown.hsds_id), "name": shown.name}]
 
@@ -316,6 +389,9 @@ def test_a_session_change_counts_as_a_change_of_its_program(client):
         "?modified_after=2026-13-45",
         "?organization_id=not-a-uuid",
         "?format=ndjson",
+        "?full=yes",
+        "?full=",
+        "?full=true&full=false",
         "?search=" + "x" * 201,
     ],
 )
@@ -376,24 +452,33 @@ def test_services_cost_the_same_queries_whatever_the_page_size(client, settings)
         )
     counts = {}
     for path in ("services", "service_at_locations", "organizations"):
-        for size in (1, 12):
-            # Each size from cold: the list's count is kept under the listings stamp (below).
-            caches["default"].clear()
-            with CaptureQueriesContext(connection) as queries:
-                body = get_json(client, f"/hsds/{path}?per_page={size}")
-            assert body["size"] == size
-            counts[path, size] = len(queries)
-        assert counts[path, 1] == counts[path, 12] <= 8, counts
+        for full in ("", "&full=true"):
+            for size in (1, 12):
+                # Each size from cold: the list's ids are kept under the listings stamp.
+                caches["default"].clear()
+                caches["lists"].clear()
+                with CaptureQueriesContext(connection) as queries:
+                    body = get_json(client, f"/hsds/{path}?per_page={size}{full}")
+                assert body["size"] == size
+                counts[path, full, size] = len(queries)
+            assert counts[path, full, 1] == counts[path, full, 12] <= 8, counts
 
 
 @pytest.mark.parametrize(
     ("path", "most"),
     [
-        ("/hsds/services?per_page=50", 7),
-        ("/hsds/services?per_page=50&search=recovery", 7),
-        ("/hsds/service_at_locations?per_page=50&postcode=22903&proximity=40000", 7),
-        ("/hsds/service_at_locations?per_page=50&postcode=22903", 7),
-        ("/hsds/organizations?per_page=50", 6),
+        # The short objects: stamp, count, page, one union of the two lists they show.
+        ("/hsds/services?per_page=50", 4),
+        ("/hsds/services?per_page=50&search=recovery", 4),
+        ("/hsds/service_at_locations?per_page=50&postcode=22903&proximity=40000", 4),
+        ("/hsds/service_at_locations?per_page=50&postcode=22903", 4),
+        ("/hsds/organizations?per_page=50", 3),
+        # The whole objects: sessions, staff, co-occurring support and every lookup list too.
+        ("/hsds/services?per_page=50&full=true", 7),
+        ("/hsds/services?per_page=50&search=recovery&full=true", 7),
+        ("/hsds/service_at_locations?per_page=50&postcode=22903&proximity=40000&full=true", 7),
+        ("/hsds/service_at_locations?per_page=50&postcode=22903&full=true", 7),
+        ("/hsds/organizations?per_page=50&full=true", 6),
         ("/hsds/taxonomy_terms?per_page=50", 12),
     ],
 )
@@ -416,30 +501,123 @@ def test_each_endpoint_page_reads_a_fixed_number_of_queries(
     assert body["size"] > 0
 
 
-def test_a_list_is_counted_once_per_listings_stamp_and_again_after_any_change(client, settings):
+def _reads_every_id(query: dict) -> bool:
+    sql = query["sql"]
+    return sql.startswith('SELECT "programs_program"."id"') and "LIMIT 50001" in sql
+
+
+def test_a_lists_sorted_ids_are_read_once_per_listings_stamp_and_again_after_any_change(
+    client, settings, monkeypatch
+):
     settings.PAGE_CACHE_SECONDS = 0
+    monkeypatch.setattr("programs.hsds.views.KEEP_FROM", 2)  # from page 2, two a page
     for n in range(5):
         make_program(name=f"Program {n}")
     lists = ("/hsds/services?per_page=2", "/hsds/service_at_locations?per_page=2")
 
     with CaptureQueriesContext(connection) as first:
         assert get_json(client, lists[0])["total_items"] == 5
-    with CaptureQueriesContext(connection) as again:
+    with CaptureQueriesContext(connection) as deep:
         body = get_json(client, lists[0] + "&page=3")
+    with CaptureQueriesContext(connection) as whole:
+        assert get_json(client, lists[0] + "&page=2&full=true")["size"] == 2
+    with CaptureQueriesContext(connection) as again:
+        assert get_json(client, lists[0])["size"] == 2
     assert (body["total_items"], body["total_pages"], body["size"]) == (5, 3, 1)
-    counts = [q["sql"] for q in first.captured_queries if "COUNT(" in q["sql"]]
-    assert len(counts) == 1
-    assert not [q["sql"] for q in again.captured_queries if "COUNT(" in q["sql"]]
+    assert body["contents"][0]["name"] == "Program 4"
+
+    def counted(queries):
+        return len([q for q in queries.captured_queries if "COUNT(" in q["sql"]])
+
+    def read_every_id(queries):
+        return len([q for q in queries.captured_queries if _reads_every_id(q)])
+
+    # The first page is read by offset and counted; the first deeper page reads the list's
+    # ids in order (the count is kept); from then on any page, in either shape, reads only
+    # its own rows.
+    assert (counted(first), read_every_id(first)) == (1, 0)
+    assert (counted(deep), read_every_id(deep)) == (0, 1)
+    for queries in (whole, again):
+        assert (counted(queries), read_every_id(queries)) == (0, 0)
     assert len(again) == len(first) - 1
 
-    # Any change rewrites the listings stamp, so the next answer counts afresh.
+    # Any change rewrites the listings stamp, so the lists are read afresh.
     make_program(name="Program 5")
     Program.objects.filter(name="Program 0").update(is_published=False)
     for path in lists:
         assert get_json(client, path)["total_items"] == 5
-    # Another narrowing is counted for itself.
+    names = [s["name"] for s in get_json(client, lists[0] + "&page=3")["contents"]]
+    assert names == ["Program 5"]
+    # Another narrowing is read for itself.
     assert get_json(client, lists[0] + "&search=program+3")["total_items"] == 1
     assert get_json(client, lists[1] + "&postcode=99999")["total_items"] == 0
+
+
+LISTS = [
+    ("/hsds/services", ""),
+    ("/hsds/services", "&search=program"),
+    ("/hsds/services", "&search=evening+program"),
+    ("/hsds/services", "&modified_after=2026-01-01"),
+    ("/hsds/service_at_locations", "&postcode=22903"),
+    ("/hsds/service_at_locations", "&postcode=22903&proximity=30000"),
+    ("/hsds/organizations", ""),
+    ("/hsds/organizations", "&search=evening&full=true"),
+]
+
+
+def _every_id(client, path: str, query: str) -> list[str]:
+    found = []
+    for page in every_page(client, path, query):
+        found += [item.get("service_id", item["id"]) for item in page["contents"]]
+    return found
+
+
+@pytest.mark.parametrize(("path", "query"), LISTS)
+def test_pages_from_kept_ids_are_the_pages_by_offset(client, settings, monkeypatch, path, query):
+    settings.PAGE_CACHE_SECONDS = 0
+    for n in range(30):
+        make_program(
+            name=f"Evening program {n}" if n % 3 else f"Program {n}",
+            description="Evening group program. " * (n % 4),
+            facility=make_facility(**north_of_cville(n % 12)),
+        )
+    Program.objects.filter(name="Program 9").update(is_published=False)
+
+    monkeypatch.setattr("programs.hsds.views.KEEP_FROM", 0)  # every page from kept ids
+    kept = _every_id(client, path, query)
+    monkeypatch.setattr("programs.hsds.views.KEEP_IDS", 0)  # every list too long to keep
+    caches["lists"].clear()
+    by_offset = _every_id(client, path, query)
+
+    assert kept == by_offset
+    assert len(kept) == len(set(kept)) > 7
+    if path == "/hsds/services" and query in ("", "&modified_after=2026-01-01"):
+        published = Program.objects.published().order_by("pk")
+        assert kept == [str(program.hsds_id) for program in published]
+    if path == "/hsds/organizations" and not query:
+        listed = Facility.objects.filter(programs__is_published=True).order_by("pk")
+        assert kept == [str(facility.hsds_id) for facility in listed]
+    if path == "/hsds/services" and "search=program" in query:
+        ranked = Program.objects.published().search("program").order_by("-rank", "pk")
+        assert kept == [str(program.hsds_id) for program in ranked]
+
+
+def test_a_list_too_long_to_keep_is_counted_once_and_paged_by_offset(client, settings, monkeypatch):
+    settings.PAGE_CACHE_SECONDS = 0
+    monkeypatch.setattr("programs.hsds.views.KEEP_IDS", 3)
+    monkeypatch.setattr("programs.hsds.views.KEEP_FROM", 0)
+    for n in range(5):
+        make_program(name=f"Program {n}")
+
+    with CaptureQueriesContext(connection) as first:
+        assert get_json(client, "/hsds/services?per_page=2")["total_items"] == 5
+    with CaptureQueriesContext(connection) as again:
+        body = get_json(client, "/hsds/services?per_page=2&page=3")
+
+    assert [s["name"] for s in body["contents"]] == ["Program 4"]
+    assert len([q for q in first.captured_queries if "COUNT(" in q["sql"]]) == 1
+    assert not [q for q in again.captured_queries if "COUNT(" in q["sql"]]
+    assert not [q for q in again.captured_queries if "LIMIT 4" in q["sql"]]
 
 
 def test_answers_are_cacheable_and_cookie_free(client, django_assert_max_num_queries):

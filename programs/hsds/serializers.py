@@ -6,9 +6,16 @@
   cost options and attributes;
 * ``service_at_location_data(program)``: the program at its facility's location.
 
-Read only what ``load_related(programs, DETAIL)`` loaded (or, for organizations, what the
-organization views prefetch), so they cost no queries. A fact that was not reported is left out:
-no key, no attribute, never ``false``. Ids come from the stored ``hsds_id`` (``programs.hsds.ids``).
+Each has a short form for list pages, as the specification's API answers them
+(``compiled/*_list.json``): ``organization_list_data``, ``service_list_data`` and
+``service_at_location_list_data`` carry an object's one-to-one fields and the one-to-one
+objects it holds (a service's organization, a service_at_location's location and service),
+never a list. The full forms build on them, so the two never disagree on a field.
+
+Read only what ``load_related(programs, DETAIL)`` loaded (``LIST_RELATIONS`` for the short
+forms; for organizations, what the organization views prefetch), so they cost no queries. A
+fact that was not reported is left out: no key, no attribute, never ``false``. Ids come from
+the stored ``hsds_id`` (``programs.hsds.ids``).
 """
 
 import re
@@ -151,8 +158,28 @@ def languages_data(facility, link: str, owner_id: str) -> list[dict]:
     ]
 
 
-def location_data(facility) -> dict:
+def _location_fields(facility) -> dict:
     organization_id, location_id = _ids(facility)
+    from_locator = facility.source == Source.FINDTREATMENT and facility.source_id
+    return {
+        "id": location_id,
+        "location_type": "physical",
+        "organization_id": organization_id,
+        "name": facility.name,
+        "latitude": facility.latitude,
+        "longitude": facility.longitude,
+        "external_identifier": facility.source_id if from_locator else None,
+        "external_identifier_type": "FindTreatment.gov frid" if from_locator else None,
+    }
+
+
+def location_list_data(facility) -> dict:
+    """The location's own fields (the spec's short location, as list answers nest it)."""
+    return _present(_location_fields(facility))
+
+
+def location_data(facility) -> dict:
+    _organization_id, location_id = _ids(facility)
     address = None
     if facility.street1:
         address = _present(
@@ -168,17 +195,9 @@ def location_data(facility) -> dict:
                 "address_type": "physical",
             }
         )
-    from_locator = facility.source == Source.FINDTREATMENT and facility.source_id
     return _present(
         {
-            "id": location_id,
-            "location_type": "physical",
-            "organization_id": organization_id,
-            "name": facility.name,
-            "latitude": facility.latitude,
-            "longitude": facility.longitude,
-            "external_identifier": facility.source_id if from_locator else None,
-            "external_identifier_type": "FindTreatment.gov frid" if from_locator else None,
+            **_location_fields(facility),
             "addresses": [address] if address else [],
             "phones": phones_data(facility, "location_id", location_id),
             "languages": languages_data(facility, "location_id", location_id),
@@ -186,15 +205,28 @@ def location_data(facility) -> dict:
     )
 
 
-def organization_data(facility, *, services=None) -> dict:
-    """The facility as an organization; ``services`` (programs) adds their ids and names."""
-    organization_id, _location_id = _ids(facility)
+def organization_list_data(facility) -> dict:
+    """The facility as the spec's short organization (``organization_list``): its own fields,
+    none of its lists. Reads nothing but the facility row."""
     where = f"{facility.city}, {facility.state}"
     description = (
         f"{DEMO_ALERT} Shown at {where}."
         if facility.is_demo
         else f"Addiction treatment provider at {where}, listed on IOP Finder."
     )
+    return _present(
+        {
+            "id": str(facility.hsds_id),
+            "name": facility.name,
+            "description": description,
+            "website": facility.website,
+        }
+    )
+
+
+def organization_data(facility, *, services=None) -> dict:
+    """The facility as an organization; ``services`` (programs) adds their ids and names."""
+    organization_id, _location_id = _ids(facility)
     attributes = [
         attribute(
             organization_id,
@@ -224,10 +256,7 @@ def organization_data(facility, *, services=None) -> dict:
             }
         )
     data = {
-        "id": organization_id,
-        "name": facility.name,
-        "description": description,
-        "website": facility.website,
+        **organization_list_data(facility),
         "phones": phones_data(facility, "organization_id", organization_id),
         "locations": [location_data(facility)],
         "organization_identifiers": identifiers,
@@ -341,34 +370,53 @@ def last_modified(program):
     return max(program.updated_at, program.facility.updated_at)
 
 
-def service_data(program, *, base_url: str = "", with_organization: bool = False) -> dict:
-    """A program as an HSDS service. ``base_url`` makes its page address absolute."""
+# What ``service_list_data`` reads besides the program and its facility (``load_related``).
+LIST_RELATIONS = ("populations", "facility.accreditations")
+
+
+def _service_fields(program, base_url: str) -> dict:
+    """The service's one-to-one fields (those of the spec's ``service_list``)."""
     facility = program.facility
-    service_id = str(program.hsds_id)
-    organization_id, location_id = _ids(facility)
     populations = [population.name for population in loaded(program, "populations")]
     accreditations = [accreditation.name for accreditation in loaded(facility, "accreditations")]
+    return {
+        "id": str(program.hsds_id),
+        "organization_id": str(facility.hsds_id),
+        "name": program.name,
+        "description": program.description,
+        "url": base_url + program_path(program) if base_url else None,
+        "status": "active",
+        "alert": DEMO_ALERT if program.is_demo else None,
+        "eligibility_description": (
+            "Serves: " + ", ".join(populations) + "." if populations else None
+        ),
+        "accreditations": "; ".join(accreditations),
+        # "About 7 days (confirmed Nov 28, 2026)", or "(last confirmed ... - ask)".
+        "wait_time": wait_wording(
+            program.typical_wait_days, program.wait_confirmed_on, timezone.localdate()
+        ),
+        "assured_date": (facility.last_verified.isoformat() if facility.last_verified else None),
+        "last_modified": last_modified(program).isoformat(),
+    }
+
+
+def service_list_data(program, *, base_url: str = "") -> dict:
+    """A program as the spec's short service (``service_list``, what list pages carry): its
+    own fields and its organization's, no lists. Reads ``LIST_RELATIONS``."""
+    data = _present(_service_fields(program, base_url))
+    data["organization"] = organization_list_data(program.facility)
+    return data
+
+
+def service_data(program, *, base_url: str = "", with_organization: bool = False) -> dict:
+    """A program as an HSDS service, with every object it holds. ``base_url`` makes its page
+    address absolute."""
+    facility = program.facility
+    service_id = str(program.hsds_id)
+    _organization_id, location_id = _ids(facility)
     data = _present(
         {
-            "id": service_id,
-            "organization_id": organization_id,
-            "name": program.name,
-            "description": program.description,
-            "url": base_url + program_path(program) if base_url else None,
-            "status": "active",
-            "alert": DEMO_ALERT if program.is_demo else None,
-            "eligibility_description": (
-                "Serves: " + ", ".join(populations) + "." if populations else None
-            ),
-            "accreditations": "; ".join(accreditations),
-            # "About 7 days (confirmed Nov 28, 2026)", or "(last confirmed ... - ask)".
-            "wait_time": wait_wording(
-                program.typical_wait_days, program.wait_confirmed_on, timezone.localdate()
-            ),
-            "assured_date": (
-                facility.last_verified.isoformat() if facility.last_verified else None
-            ),
-            "last_modified": last_modified(program).isoformat(),
+            **_service_fields(program, base_url),
             "phones": phones_data(facility, "service_id", service_id),
             "schedules": schedules_data(program),
             "languages": languages_data(facility, "service_id", service_id),
@@ -392,17 +440,38 @@ def service_at_location_id(program) -> str:
     return derived_id(program.hsds_id, "service_at_location")
 
 
-def service_at_location_data(program) -> dict:
+def _service_at_location_fields(program) -> dict:
     facility = program.facility
     _organization_id, location_id = _ids(facility)
-    data = {
+    return {
         "id": service_at_location_id(program),
         "service_id": str(program.hsds_id),
         "location_id": location_id,
         "description": f"{program.name} at {facility.name}",
-        "location": location_data(facility),
     }
+
+
+def _with_distance(data: dict, program) -> dict:
     if getattr(program, "distance", None) is not None:
         # Not an HSDS field: miles from the postcode's centroid, on a proximity search.
         data["distance_miles"] = round(program.distance, 1)
     return data
+
+
+def service_at_location_list_data(program, *, base_url: str = "") -> dict:
+    """The program at its location as the spec's short ``service_at_location_list``: its own
+    fields, its location's and its service's (``service_list_data``), no lists."""
+    data = {
+        **_service_at_location_fields(program),
+        "location": location_list_data(program.facility),
+        "service": service_list_data(program, base_url=base_url),
+    }
+    return _with_distance(data, program)
+
+
+def service_at_location_data(program) -> dict:
+    data = {
+        **_service_at_location_fields(program),
+        "location": location_data(program.facility),
+    }
+    return _with_distance(data, program)

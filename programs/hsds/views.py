@@ -1,20 +1,24 @@
 """The HSDS 3.0 API under ``/hsds/``: services, organizations, service_at_locations, taxonomies.
 
 Only published listings, read through ``ProgramQuerySet`` (``published()``, ``search()``,
-``near()``) and then ``load_related(page, DETAIL)``, so a page costs the same few queries
-whatever its size.
+``near()``) and then ``load_related(page, ...)``, so a page costs the same few queries
+whatever its size. Lists answer the specification's short objects, ``full=true`` the whole
+ones (``serializers``). The answer is English whatever ``Accept-Language`` asks
+(docs/hsds.md, "Language").
 Every answer is JSON; input is checked strictly: an unknown or repeated parameter or a value we
 cannot read answers 400 with what was wrong, an unknown id or a page past the end 404. Pages
 are cached and kept cookie-free like the other public pages (``programs.pagecache``).
 """
 
 import hashlib
+import zlib
+from array import array
 from datetime import UTC, datetime
 from functools import cached_property, wraps
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, JsonResponse
@@ -121,6 +125,15 @@ def _proximity(raw: str) -> float:
     return meters
 
 
+def _boolean(name: str):
+    def read(raw: str) -> bool:
+        if raw not in ("true", "false"):
+            raise ValueError(f"{name} must be true or false, not {raw[:40]!r}.")
+        return raw == "true"
+
+    return read
+
+
 def _json_format(raw: str) -> str:
     if raw != "json":
         raise ValueError("format must be json (the only format this API answers in).")
@@ -133,6 +146,9 @@ PAGING = {
     "format": _json_format,
 }
 SEARCH = {"search": _text}
+# How each item is shaped, not which: list pages carry the specification's short objects
+# (``compiled/*_list.json``: one-to-one fields only), ``full=true`` the whole nested objects.
+SHAPE = {"full": _boolean("full")}
 
 
 def read_parameters(request, readers: dict) -> dict:
@@ -184,8 +200,9 @@ def _per_page(values: dict) -> int:
 def _page(paginator: Paginator, values: dict, shape, prepare=list) -> dict | JsonResponse:
     """The asked-for page of ``paginator`` in the HSDS page shape, each item shaped by
     ``shape`` once ``prepare`` has read the page (programs: with what their services show
-    loaded). Listings are paged by id (``programs.paging.IdPaginator``): the sort runs over
-    narrow rows and only the page's rows are read whole, so page 500 costs what page 1 does."""
+    loaded). Listings are paged by id (``KeptIdsPaginator``): a list's sorted ids are read
+    once per listings stamp and only the page's rows are read whole, so page 500 costs what
+    page 1 does."""
     number = values.get("page", 1)
     if number > paginator.num_pages:
         return _error(404, f"There is no page {number}; there are {paginator.num_pages}.")
@@ -254,14 +271,23 @@ def _programs(values: dict):
     return programs.order_by(*order).select_related("facility")
 
 
-def _loaded(programs) -> list:
-    """Programs with everything their services show, in a fixed handful of queries."""
-    return load_related(programs, DETAIL)
+def _loaded(programs, names=DETAIL) -> list:
+    """Programs with everything their services show (or ``names``: what the short objects
+    show, ``serializers.LIST_RELATIONS``), in a fixed handful of queries."""
+    return load_related(programs, names)
+
+
+def _shaped(values: dict, full, short):
+    """(``full`` or ``short``, the relations it reads), as the ``full`` parameter asks."""
+    if values.get("full"):
+        return full, DETAIL
+    return short, serializers.LIST_RELATIONS
 
 
 SERVICE_LIST = {
     **PAGING,
     **SEARCH,
+    **SHAPE,
     "modified_after": _moment,
     "organization_id": _uuid("organization_id"),
 }
@@ -312,29 +338,116 @@ class CountedPaginator(IdPaginator):
         return found
 
 
-def _count_key(values: dict, token: str | None) -> str | None:
-    """The cache key of the number of programs ``values`` select (not the page), or None when
-    it must be counted: no stamp, or near a place (the probe counts while it reads the ids)."""
+# A list's sorted ids are kept when it has at most this many matches (8 bytes each before
+# compression: 25,000 programs in order of id keep in about 30 KB, in order of a word's rank
+# in about 150 KB), in the "lists" cache (at most LIST_CACHE_ENTRIES per worker).
+KEEP_IDS = 50_000
+# Pages that start before this row of a list whose ids are not kept yet are read by offset.
+KEEP_FROM = 1000
+LISTS_CACHE = "lists"
+_TOO_MANY = b""
+
+
+def _packed(ids: list[int]) -> bytes:
+    return zlib.compress(array("q", ids).tobytes(), 1)
+
+
+def _unpacked(packed: bytes) -> array:
+    ids = array("q")
+    ids.frombytes(zlib.decompress(packed))
+    return ids
+
+
+class KeptIdsPaginator(CountedPaginator):
+    """Pages of a list read from its sorted ids, kept under the listings stamp.
+
+    A page by offset (``IdPaginator``: ``id IN (SELECT id ... ORDER BY ... LIMIT 50 OFFSET
+    N)``) makes the database find and sort every match before the page at every page:
+    PostgreSQL joins each published program to its facility and sorts them (15 ms for page
+    480 at 25,000 programs, more with a word, whose rank it computes for every match), SQLite
+    ranks a common word's every match with bm25. Here the first page asked of a list past its
+    first ``KEEP_FROM`` rows reads the list's ids in order once, keeps them under ``ids_key``
+    (the listings stamp and the narrowing, so any change to a listing puts them out of reach),
+    and from then on every page of that list is ``rows WHERE id IN (its 50 ids)``, at page 1 as
+    at page 500: the same answers, from the same order, and the count is their number.
+
+    The first pages of a list not yet kept are read by offset, with the count kept
+    (``CountedPaginator``): there the offset is short, and reading every id (25,000 rows into
+    Python) would make the first answer of a list slower than it is now, for a word search
+    whose visitor reads page 1 only. A list of more than ``KEEP_IDS`` matches is always paged
+    by offset (a sentinel remembers that it was too long).
+    """
+
+    def __init__(self, *args, ids_key: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ids_key = ids_key
+        self._kept = None
+        self._too_many = False
+        if ids_key is not None:
+            packed = caches[LISTS_CACHE].get(ids_key)
+            if packed is not None:
+                self._too_many = packed == _TOO_MANY
+                self._kept = None if self._too_many else _unpacked(packed)
+
+    def _keep(self) -> None:
+        ids = list(self.object_list.values_list("pk", flat=True)[: KEEP_IDS + 1])
+        self._too_many = len(ids) > KEEP_IDS
+        caches[LISTS_CACHE].set(
+            self.ids_key, _TOO_MANY if self._too_many else _packed(ids), COUNT_SECONDS
+        )
+        if not self._too_many:
+            self._kept = array("q", ids)
+
+    @cached_property
+    def count(self) -> int:
+        if self._kept is not None:
+            return len(self._kept)
+        return CountedPaginator.count.func(self)
+
+    def _rows(self, bottom: int, top: int) -> list:
+        unread = self._kept is None and self.ids_key is not None and not self._too_many
+        if unread and bottom >= KEEP_FROM:
+            self._keep()
+        if self._kept is None:
+            return super()._rows(bottom, top)
+        page_ids = self._kept[bottom:top].tolist()
+        found = {row.pk: row for row in self.rows.filter(pk__in=page_ids)}
+        # A row unpublished since the stamp was read is left out, as a page by offset would.
+        return [found[pk] for pk in page_ids if pk in found]
+
+
+def _list_key(kind: str, values: dict, token: str | None) -> str | None:
+    """The cache key of what ``values`` select (not the page, not the shape) under the
+    listings stamp ``token``, or None when there is no stamp or near a place (the probe reads
+    a nearby list's ids with their distance and counts them at once)."""
     if token is None or "proximity" in values:
         return None
-    narrowing = sorted((name, str(value)) for name, value in values.items() if name not in PAGING)
-    return "hsds-count:" + hashlib.sha256(repr((token, narrowing)).encode()).hexdigest()
+    narrowing = sorted(
+        (name, str(value))
+        for name, value in values.items()
+        if name not in PAGING and name not in SHAPE
+    )
+    return f"hsds-{kind}:" + hashlib.sha256(repr((token, narrowing)).encode()).hexdigest()
 
 
-def _program_page(values: dict, shape, token: str | None = None) -> dict | JsonResponse:
-    """A page of ``_programs(values)``. Near a place, the sorted ids are read with their
-    distance, which also counts the matches, and the page's rows are loaded by id. Elsewhere
-    the count is kept under the listings stamp ``token`` (``CountedPaginator``)."""
+def _program_page(
+    values: dict, shape, token: str | None = None, names=DETAIL
+) -> dict | JsonResponse:
+    """A page of ``_programs(values)``, each program with ``names`` loaded and then shaped.
+    Near a place, the sorted ids are read with their distance, which also counts the
+    matches, and the page's rows are loaded by id. Elsewhere the sorted ids are kept under
+    the listings stamp ``token`` and the page's rows read by id (``KeptIdsPaginator``)."""
     near = "proximity" in values
-    paginator = CountedPaginator(
+    paginator = KeptIdsPaginator(
         _programs(values),
         _per_page(values),
-        rows=Program.objects.select_related("facility"),
+        rows=Program.objects.published().select_related("facility"),
         carried=("distance",) if near else (),
         probe=near,
-        count_key=_count_key(values, token),
+        count_key=_list_key("count", values, token),
+        ids_key=_list_key("ids", values, token),
     )
-    return _page(paginator, values, shape, prepare=_loaded)
+    return _page(paginator, values, shape, prepare=lambda page: _loaded(page, names))
 
 
 def _token(request) -> str | None:
@@ -345,11 +458,12 @@ def _token(request) -> str | None:
 def services(request):
     values = read_parameters(request, SERVICE_LIST)
     base_url = _base_url(request)
-    return _program_page(
+    shape, names = _shaped(
         values,
         lambda program: serializers.service_data(program, base_url=base_url),
-        _token(request),
+        lambda program: serializers.service_list_data(program, base_url=base_url),
     )
+    return _program_page(values, shape, _token(request), names)
 
 
 def _one_program(id_text: str):
@@ -381,16 +495,29 @@ SERVICE_AT_LOCATION_LIST = {
 @hsds_view
 def service_at_locations(request):
     values = read_parameters(request, SERVICE_AT_LOCATION_LIST)
-    return _program_page(values, serializers.service_at_location_data, _token(request))
+    base_url = _base_url(request)
+    shape, names = _shaped(
+        values,
+        serializers.service_at_location_data,
+        lambda program: serializers.service_at_location_list_data(program, base_url=base_url),
+    )
+    return _program_page(values, shape, _token(request), names)
 
 
 # --- Facilities as organizations ------------------------------------------------------------------
 
 
 def _organizations(values: dict):
+    """Facilities with published programs (matching ``search``), in id order."""
     listed = Program.objects.published()
     if values.get("search"):
         listed = listed.search(values["search"])
+    return Facility.objects.filter(pk__in=listed.values("facility_id")).order_by("pk")
+
+
+def _whole(facilities):
+    """``facilities`` with what a whole organization shows (languages, accreditations, the
+    ids and names of its published programs)."""
     published_programs = Prefetch(
         "programs",
         queryset=(
@@ -400,23 +527,29 @@ def _organizations(values: dict):
         ),
         to_attr="published_programs",
     )
-    return (
-        Facility.objects.filter(pk__in=listed.values("facility_id"))
-        .prefetch_related("languages", "accreditations", published_programs)
-        .order_by("pk")
-    )
+    return facilities.prefetch_related("languages", "accreditations", published_programs)
 
 
 @hsds_view
 def organizations(request):
-    values = read_parameters(request, {**PAGING, **SEARCH})
-    return _page(
-        IdPaginator(_organizations(values), _per_page(values)),
-        values,
-        lambda facility: serializers.organization_data(
-            facility, services=facility.published_programs
-        ),
+    values = read_parameters(request, {**PAGING, **SEARCH, **SHAPE})
+    facilities, rows = _organizations(values), Facility.objects.filter(is_published=True)
+    shape = serializers.organization_list_data
+    if values.get("full"):
+        facilities, rows = _whole(facilities), _whole(rows)
+
+        def shape(facility):
+            return serializers.organization_data(facility, services=facility.published_programs)
+
+    token = _token(request)
+    paginator = KeptIdsPaginator(
+        facilities,
+        _per_page(values),
+        rows=rows,
+        count_key=_list_key("organization-count", values, token),
+        ids_key=_list_key("organization-ids", values, token),
     )
+    return _page(paginator, values, shape)
 
 
 @hsds_view
@@ -425,7 +558,7 @@ def organization(request, id):
     facility_id = parse_id(id)
     if facility_id is None:
         raise BadParameter(f"{id[:40]!r} is not a UUID.")
-    facility = _organizations({}).filter(hsds_id=facility_id).first()
+    facility = _whole(_organizations({})).filter(hsds_id=facility_id).first()
     if facility is None:
         return _error(404, f"No organization with published programs has the id {id[:40]!r}.")
     return JsonResponse(
