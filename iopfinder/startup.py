@@ -32,6 +32,10 @@ def limit_public_statement_time() -> None:
     limit_statement_time(settings.STATEMENT_TIMEOUT_MS)
 
 
+READS = frozenset({"GET", "HEAD"})
+UNLIMITED_PREFIXES = ("/admin/",)
+
+
 def limit_active_requests(application, limit: int):
     """``application`` answering at most ``limit`` requests at once in this process; the
     worker's other threads wait their turn, in order.
@@ -42,12 +46,21 @@ def limit_active_requests(application, limit: int):
     querysets, rows and template output in memory meanwhile. The limit is released when the
     application returns: a rendered page is complete by then, and a streamed download (the
     CSV) is sent at the client's pace without holding a place. ``limit`` 0: no limit.
+
+    Only reads of the public site wait their turn: writes and the admin are few, and may wait
+    for the database's write lock (SQLite: up to 5 s while another worker writes), which would
+    hold every reader behind them; measured with a flood of admin sign-ins
+    (tests/test_gunicorn.py), searches then waited 5 to 7 s.
     """
     if limit <= 0:
         return application
     gate = threading.BoundedSemaphore(limit)
 
     def limited(environ, start_response):
+        if environ.get("REQUEST_METHOD") not in READS or environ.get("PATH_INFO", "").startswith(
+            UNLIMITED_PREFIXES
+        ):
+            return application(environ, start_response)
         with gate:
             return application(environ, start_response)
 

@@ -48,7 +48,7 @@ def test_the_wsgi_application_is_ready_and_frozen(unfrozen, no_statement_limit_a
     assert middleware._statement_timeout_ms == settings.STATEMENT_TIMEOUT_MS
 
 
-def concurrency_of(application, requests: int) -> tuple[int, list]:
+def concurrency_of(application, requests: int, **environ) -> tuple[int, list]:
     """Call ``application`` from ``requests`` threads at once; the most requests that were inside
     the inner application together, and the answers."""
     inside, most, lock = [0], [0], threading.Lock()
@@ -67,7 +67,8 @@ def concurrency_of(application, requests: int) -> tuple[int, list]:
     answers = []
 
     def call(number):
-        answers.append(wrapped({"PATH_INFO": f"/{number}"}, lambda *args: None))
+        request = {"REQUEST_METHOD": "GET", "PATH_INFO": f"/{number}", **environ}
+        answers.append(wrapped(request, lambda *args: None))
 
     threads = [threading.Thread(target=call, args=(n,)) for n in range(requests)]
     for thread in threads:
@@ -86,6 +87,18 @@ def test_a_worker_answers_at_most_its_limit_of_requests_at_once_and_every_one_in
 
 def test_a_limit_of_zero_leaves_the_application_unlimited():
     most, answers = concurrency_of(lambda inner: limit_active_requests(inner, 0), 6)
+
+    assert most == 6
+    assert len(answers) == 6
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [{"REQUEST_METHOD": "POST"}, {"PATH_INFO": "/admin/login/"}],
+    ids=["a post", "the admin"],
+)
+def test_writes_and_the_admin_never_wait_behind_the_public_reads(environ):
+    most, answers = concurrency_of(lambda inner: limit_active_requests(inner, 2), 6, **environ)
 
     assert most == 6
     assert len(answers) == 6
