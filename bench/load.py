@@ -11,6 +11,7 @@ import contextlib
 import http.client
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -168,6 +169,26 @@ def worker_pids(master: int) -> list[int]:
     return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a process has used, from /proc; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """CPU time of this process and of the children it has waited for (wrk)."""
+    return sum(
+        usage.ru_utime + usage.ru_stime
+        for usage in (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+    )
+
+
 def peak_rss_mb(pid: int) -> float | None:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
@@ -253,12 +274,24 @@ def measure_gunicorn(
             for path in dict.fromkeys(inputs.url("near_filters") for _ in range(12000))
             if path not in asked
         ]
+        # The load generator shares the machine's cores with gunicorn: what it and the workers
+        # used is measured, so the figure says how much of the machine the site had.
+        workers = worker_pids(process.pid)
+        server_before, generator_before = sum(map(cpu_seconds, workers)), own_cpu_seconds()
+        started = time.monotonic()
         fresh = load(port, fresh_paths, load_seconds, connections)
+        elapsed = time.monotonic() - started
+        server = sum(map(cpu_seconds, workers)) - server_before
+        fresh["server_cores"] = round(server / elapsed, 2)
+        fresh["generator_cores"] = round((own_cpu_seconds() - generator_before) / elapsed, 2)
+        fresh["server_cpu_ms"] = round(1000 * server / max(fresh["requests"], 1), 1)
         fresh["distinct_paths"] = len(fresh_paths)
         fresh["every_one_rendered"] = fresh["requests"] <= len(fresh_paths)
         log(
             f"  load test, {connections} connections, every search different: "
-            f"{fresh['rps']} requests/s, p99 {fresh['p99_ms']} ms, {fresh['errors']} errors"
+            f"{fresh['rps']} requests/s, p99 {fresh['p99_ms']} ms, {fresh['errors']} errors; "
+            f"the workers used {fresh['server_cores']} cores ({fresh['server_cpu_ms']} ms of CPU "
+            f"a request), the load generator {fresh['generator_cores']}"
         )
         memory = [peak_rss_mb(pid) for pid in worker_pids(process.pid)]
         memory = [m for m in memory if m is not None]

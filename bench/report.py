@@ -146,6 +146,12 @@ def gunicorn_text(gunicorn: dict) -> str:
             f"{LOAD_TEST_P99_TARGET_MS}, {'met' if p99_ok else 'not met'}), "
             f"{fresh['requests']} requests, {fresh['errors']} errors."
         )
+        if "server_cores" in fresh:
+            text += (
+                f" Meanwhile the workers used {fresh['server_cores']} of the machine's cores "
+                f"({fresh['server_cpu_ms']} ms of CPU a request) and the load generator "
+                f"{fresh['generator_cores']}."
+            )
     return text + (
         f" Worker peak memory (VmHWM) **{memory} MB** (target < {MEMORY_TARGET_MB} MB, "
         f"{'met' if memory and memory < MEMORY_TARGET_MB else 'not met'})."

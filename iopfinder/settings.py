@@ -110,6 +110,8 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "iopfinder.wsgi.application"
 
+SQLITE_CACHED_STATEMENTS = 16
+SQLITE_CACHE_KB = 256
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -117,12 +119,26 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Each gunicorn thread keeps its own connection (16 per worker), and SQLite's defaults let
+    # each hold about 5 MB on the search pages: 128 prepared statements (Python's default;
+    # searches vary their SQL with their filters, so few are asked again) and a 2 MB page cache
+    # (the operating system caches the file for every connection anyway). These keep it near
+    # 1 MB, with no difference in the search timings beyond noise (README, "Memory").
+    _sqlite = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite.setdefault("cached_statements", SQLITE_CACHED_STATEMENTS)
+    _sqlite.setdefault("init_command", f"PRAGMA cache_size=-{SQLITE_CACHE_KB}")
 
 # Web workers give each PostgreSQL statement at most this many milliseconds (0: no limit), so a
 # search that would run long answers 503 well before gunicorn's 30-second worker timeout. Set
 # per connection by wsgi.py; the admin and management commands run without it (README,
 # "Production").
 STATEMENT_TIMEOUT_MS = env_int("STATEMENT_TIMEOUT_MS", 5000)
+# Requests a web worker answers at once (iopfinder.startup.limit_active_requests); its other
+# gunicorn threads wait on slow clients or for their turn. A page is CPU work under Python's
+# one lock: two at once keep the CPU busy while one waits on the database, and every further
+# one only adds its memory and stretches everyone's time. 0: as many as there are threads.
+ACTIVE_REQUESTS = env_int("ACTIVE_REQUESTS", 2)
 # API addresses answer a refused post in JSON (programs.views.errors).
 CSRF_FAILURE_VIEW = "programs.views.errors.csrf_failure"
 

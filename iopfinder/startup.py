@@ -1,6 +1,7 @@
 """What a long-running web process does once it has loaded the site."""
 
 import gc
+import threading
 
 
 def freeze_long_lived_objects() -> None:
@@ -29,3 +30,38 @@ def limit_public_statement_time() -> None:
     from programs.middleware import limit_statement_time  # noqa: PLC0415
 
     limit_statement_time(settings.STATEMENT_TIMEOUT_MS)
+
+
+READS = frozenset({"GET", "HEAD"})
+UNLIMITED_PREFIXES = ("/admin/",)
+
+
+def limit_active_requests(application, limit: int):
+    """``application`` answering at most ``limit`` requests at once in this process; the
+    worker's other threads wait their turn, in order.
+
+    gunicorn's threads (``gunicorn.conf.py``) are there to wait on slow clients, which they do
+    before the application is called; a rendered page is CPU work under Python's one lock, so
+    more than two at once only interleave: each takes longer, and every one of them holds its
+    querysets, rows and template output in memory meanwhile. The limit is released when the
+    application returns: a rendered page is complete by then, and a streamed download (the
+    CSV) is sent at the client's pace without holding a place. ``limit`` 0: no limit.
+
+    Only reads of the public site wait their turn: writes and the admin are few, and may wait
+    for the database's write lock (SQLite: up to 5 s while another worker writes), which would
+    hold every reader behind them; measured with a flood of admin sign-ins
+    (tests/test_gunicorn.py), searches then waited 5 to 7 s.
+    """
+    if limit <= 0:
+        return application
+    gate = threading.BoundedSemaphore(limit)
+
+    def limited(environ, start_response):
+        if environ.get("REQUEST_METHOD") not in READS or environ.get("PATH_INFO", "").startswith(
+            UNLIMITED_PREFIXES
+        ):
+            return application(environ, start_response)
+        with gate:
+            return application(environ, start_response)
+
+    return limited

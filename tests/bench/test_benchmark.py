@@ -3,6 +3,8 @@
 The full run (25,000 programs, gunicorn, two databases) is `make benchmark`, not a test.
 """
 
+import os
+import time
 from io import StringIO
 
 import pytest
@@ -252,6 +254,26 @@ def test_report_has_a_row_per_request_with_rounds_load_and_growth(tmp_path):
     assert "Growth from 30 to 120 programs" in written
     assert "at most 10 queries per chunk of 500" in written
     assert "| Program page | 12.0 | 24.0 | 2.00 | **no** |" in written
+
+
+def test_the_load_test_says_how_much_of_the_machine_the_workers_and_the_load_generator_used():
+    run = _run(30, 12.0)
+    run["gunicorn"]["fresh"].update(server_cores=1.6, generator_cores=0.3, server_cpu_ms=48.0)
+
+    text = report.gunicorn_text(run["gunicorn"])
+
+    assert "the workers used 1.6 of the machine's cores (48.0 ms of CPU a request)" in text
+    assert "the load generator 0.3." in text
+
+
+def test_cpu_time_is_read_for_a_running_process_and_zero_for_one_that_is_gone():
+    busy_until = time.process_time() + 0.05
+    while time.process_time() < busy_until:
+        pass
+
+    assert load.cpu_seconds(os.getpid()) >= 0.05
+    assert load.own_cpu_seconds() >= 0.05
+    assert load.cpu_seconds(2**22 + 1) == 0.0
 
 
 def test_load_warning_only_when_the_machine_is_busy():
