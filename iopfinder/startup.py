@@ -65,3 +65,18 @@ def limit_active_requests(application, limit: int):
             return application(environ, start_response)
 
     return limited
+
+
+def web_application():
+    """The WSGI application as a web worker runs it (``iopfinder/wsgi.py``, and the
+    benchmark's gunicorn, ``bench/wsgi.py``): Django set up with the settings module already
+    named in the environment, each statement's time limited, the long-lived objects frozen and
+    at most ``ACTIVE_REQUESTS`` public reads answered at once."""
+    # Imported here, not at the top: this module is loaded before Django is set up.
+    from django.conf import settings  # noqa: PLC0415
+    from django.core.wsgi import get_wsgi_application  # noqa: PLC0415
+
+    application = get_wsgi_application()
+    limit_public_statement_time()
+    freeze_long_lived_objects()
+    return limit_active_requests(application, settings.ACTIVE_REQUESTS)
