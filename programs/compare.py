@@ -3,8 +3,9 @@
 The compare page's URL is its whole state (``?p=<slug>&p=<slug>[&near=...][&diff=1]``), so it
 can be shared and bookmarked. ``read_selection`` checks the slugs; ``build_rows`` turns two to
 four programs (loaded with ``load_related(programs, DETAIL)``) into groups of rows, one cell per
-program, each row knowing whether the programs differ on it. Cell values are what
-``programs/_fact.html`` renders: True, False, None (not reported) or a short text.
+program, each row knowing whether the programs differ on it. Cell values are what the
+``fact`` template tag (``programs/templatetags/program_tags.py``) renders: True, False, None
+(not reported) or a short text.
 """
 
 import re

@@ -839,14 +839,10 @@ class CardLine:
     block: str = ""
 
     @property
-    def template(self) -> str:
-        """What shows the value: the fact's block, ``programs/_fact.html`` for a yes, a no or
-        not reported, or nothing for a text shown as it is."""
-        if self.block:
-            return self.block
-        if self.value is None or self.value is True or self.value is False:
-            return "programs/_fact.html"
-        return ""
+    def is_answer(self) -> bool:
+        """A yes, a no or not reported, shown by ``{% fact %}``; else a text shown as it is
+        (or the fact's ``block``)."""
+        return self.value is None or self.value is True or self.value is False
 
 
 def card_lines(program, asked=()) -> list[CardLine]:

@@ -48,13 +48,11 @@ def test_card_shows_unknown_facts_as_not_reported(client):
     assert "✗" not in card
 
 
-def test_a_card_line_is_shown_by_its_block_by_the_fact_template_or_as_text():
-    block = "programs/facts/_card_level.html"
-    assert CardLine("Level and format", "Intensive outpatient (IOP)", block).template == block
-    for answer in (True, False, None):  # yes, no, not reported: told apart by _fact.html
-        assert CardLine("MAT", answer).template == "programs/_fact.html"
-    assert CardLine("Payment", "Medicaid").template == ""
-    assert CardLine("Hours", 0).template == ""  # a number, not a "no"
+def test_a_card_line_is_an_answer_only_when_it_is_yes_no_or_not_reported():
+    for answer in (True, False, None):  # yes, no, not reported: told apart by {% fact %}
+        assert CardLine("MAT", answer).is_answer
+    assert not CardLine("Payment", "Medicaid").is_answer
+    assert not CardLine("Hours", 0).is_answer  # a number, not a "no"
 
 
 def test_demo_listings_carry_a_badge_and_the_page_a_banner(client):

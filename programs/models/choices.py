@@ -2,7 +2,7 @@
 
 Each choice whose answer a listing may not know has an explicit "not reported" value: the empty
 string for text choices, NULL for integer choices and booleans. Templates render all of them
-through ``programs/_fact.html``.
+through the ``fact`` template tag.
 """
 
 from django.db import models
