@@ -26,7 +26,7 @@ from django.db import connections
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from programs import facts
@@ -514,6 +514,27 @@ class Reason:
     @property
     def answer(self) -> str | None:
         return ANSWERS[self.state]
+
+    @property
+    def tone(self) -> str:
+        """The line's class and what its symbol says: yes, no or unknown (``_reasons.html``)."""
+        return self.answer or "unknown"
+
+    @property
+    def symbol(self) -> str:
+        return _SYMBOLS[self.state]
+
+    @property
+    def said(self) -> str:
+        """The answer in the page's language, never told by colour or symbol alone."""
+        if self.state == 1:
+            return pgettext("a program's answer to what you asked", "yes")
+        if self.state == 0:
+            return pgettext("a program's answer to what you asked", "no")
+        return gettext("not reported - ask")
+
+
+_SYMBOLS = {1: "✓", 0: "✗", None: "?"}
 
 
 def reasons(program, chosen: list[Chosen]) -> list[Reason]:
