@@ -161,7 +161,7 @@ def bare_text(source: str, where: str) -> list[str]:
             if words := _words(double or single):
                 found.append(f"{where}: {name}={' '.join(words)!r}")
     for text in _TAG.split(markup):
-        # A template may be a piece of a tag (_lang_en.html is ` lang="en"`): its attributes are
+        # A template may be a piece of a tag (` class="..."`): its attributes are
         # not text, though the ones that are read are still checked.
         for name, double, single in _ATTRIBUTE.findall(text):
             if words := _words(double or single):

@@ -8,6 +8,8 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -54,3 +56,25 @@ def hreflang_links(context):
             for code, _name in settings.LANGUAGES
         ]
     }
+
+
+# Listing text (a name, an address, a description) stays as a curator or source typed it, in
+# English: on a page in another language it is marked lang="en" so that screen readers and
+# translation tools read it right. Tags rather than included templates: a results page marks
+# about forty of them.
+
+
+@register.simple_tag
+def lang_en() -> str:
+    """`` lang="en"`` on a page not in English, nothing on an English one:
+    ``<h1{% lang_en %}>{{ program.name }}</h1>``."""
+    return "" if translation.get_language() == "en" else mark_safe(' lang="en"')
+
+
+@register.simple_tag
+def en(text) -> str:
+    """Listing text as written, in a ``<span lang="en">`` on a page not in English:
+    ``{% en facility.name %}``."""
+    if translation.get_language() == "en":
+        return conditional_escape(text)
+    return format_html('<span lang="en">{}</span>', text)
