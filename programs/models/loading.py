@@ -252,19 +252,19 @@ def _lookup(model, using: str, values):
     return model.from_db(using, names, [row[name] for name in names])
 
 
-def _select(index: int, field, owner_ids, quote) -> str:
-    """One branch of the union: (list index, owner id, the lookup columns)."""
+def _select(index: int, field, owners: str, quote) -> str:
+    """One branch of the union: (list index, owner id, the lookup columns) of the owners that
+    ``owners`` matches (``IN (%s, ...)``, or ``= ANY(%s)`` on PostgreSQL)."""
     through = field.remote_field.through._meta
     lookup = field.related_model._meta
     owner_column = through.get_field(field.m2m_field_name()).column
     lookup_column = through.get_field(field.m2m_reverse_field_name()).column
-    placeholders = ", ".join(["%s"] * len(owner_ids))
     return (
         f"SELECT {index}, t.{quote(owner_column)}, "
         f"{_lookup_columns(field.related_model, quote, 'l')} "
         f"FROM {quote(through.db_table)} t "
         f"JOIN {quote(lookup.db_table)} l ON l.{quote('id')} = t.{quote(lookup_column)} "
-        f"WHERE t.{quote(owner_column)} IN ({placeholders})"
+        f"WHERE t.{quote(owner_column)} {owners}"
     )
 
 
@@ -279,16 +279,26 @@ def _load_lists(programs, paths) -> None:
         True: [(program.facility_id, program.facility) for program in programs],
     }
     ids = {key: sorted({pk for pk, _owner in pairs}) for key, pairs in owners.items()}
+    # PostgreSQL takes each branch's ids as one array parameter: seven lists of a hundred
+    # placeholders each took it longer to plan (2 to 7 ms) than to run.
+    as_array = connection.vendor == "postgresql"
+
+    def owners_of(on_facility: bool) -> str:
+        return "= ANY(%s)" if as_array else f"IN ({', '.join(['%s'] * len(ids[on_facility]))})"
+
     # By list, owner, then the lookups' own order, sorted by the database so that its
     # collation decides, as it would for a prefetch.
     sql = (
         " UNION ALL ".join(
-            _select(index, field, ids[on_facility], connection.ops.quote_name)
+            _select(index, field, owners_of(on_facility), connection.ops.quote_name)
             for index, (on_facility, _name, field) in enumerate(relations)
         )
         + f" ORDER BY 1, 2, {_lookup_order(3)}"
     )
-    params = [pk for on_facility, _name, _field in relations for pk in ids[on_facility]]
+    if as_array:
+        params = [ids[on_facility] for on_facility, _name, _field in relations]
+    else:
+        params = [pk for on_facility, _name, _field in relations for pk in ids[on_facility]]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
