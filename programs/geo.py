@@ -1,21 +1,30 @@
 """Where a searcher is, and how far away a program is, without any outside service.
 
-US ZIP code centroids come from the ``zipcodes`` package, which ships its data inside the wheel
-and answers from a compiled extension, so a location lookup never leaves the server. A ZIP code
-is asked of the package directly (and the answer kept in a small cache). A city needs its
-centroid, the mean of its active ZIP codes, so the cities of a state are indexed the first time
-someone searches in that state: about 10 ms and a few hundred kilobytes per state. Keeping the
-package's 42,000 rows as Python objects instead cost about 40 MB in every web worker.
+US ZIP code centroids come from the ``zipcodes`` package, which ships its data inside the wheel,
+so a location lookup never leaves the server. A web worker reads them packed
+(about 2 MB, where the package's own table takes about 38 MB: see ``_ZipTable``), finds a
+ZIP code by bisection (and keeps the answer in a small cache). A city needs its centroid, the
+mean of its active ZIP codes, so the cities of a state are indexed the first time someone
+searches in that state: a few milliseconds and a few hundred kilobytes per state.
 """
 
+import bisect
 import difflib
 import functools
+import importlib.metadata
 import math
+import os
 import re
+import struct
+import subprocess
+import sys
+import tempfile
 import threading
+from array import array
 from dataclasses import dataclass
+from pathlib import Path
 
-import zipcodes
+from django.conf import settings
 from django.db import models
 
 
@@ -99,19 +108,113 @@ class Place:
     state: str
 
 
-@functools.lru_cache(maxsize=4096)
-def _zip_place(zip_code: str) -> Place | None:
-    for row in zipcodes.matching(zip_code):
+# The package answers from a compiled table that takes about 38 MB of a process once it is first
+# asked (56 MB at the peak while it is unpacked). A worker needs five of its columns, so a child
+# process (this file run as a script) asks the package once and writes them packed: ZIP as an
+# integer, latitude and longitude as doubles (the package's own values), city and state as
+# numbers into name lists. The file is kept under var/ (never committed) and rebuilt when the
+# package's version changes.
+_MAGIC = b"IOPZIP1\n"
+_HEADER = struct.Struct("<III")  # rows, bytes of city names, bytes of state codes
+
+
+class _ZipTable:
+    """Rows in the package's order (by ZIP code): ``zips``, ``lats``, ``lons``, ``active``
+    (1 or 0), ``city_ids`` into ``cities``, ``state_ids`` into ``states``."""
+
+    __slots__ = ("zips", "lats", "lons", "active", "city_ids", "cities", "state_ids", "states")
+
+    def __init__(self, data: bytes) -> None:
+        if not data.startswith(_MAGIC):
+            raise ValueError("not a packed ZIP table")
+        view = memoryview(data)[len(_MAGIC) :]
+        rows, names_size, states_size = _HEADER.unpack_from(view)
+        view = view[_HEADER.size :]
+        columns = []
+        for typecode in ("i", "d", "d", "I", "B", "B"):
+            column = array(typecode)
+            size = rows * column.itemsize
+            column.frombytes(view[:size])
+            view = view[size:]
+            columns.append(column)
+        self.zips, self.lats, self.lons, self.city_ids, self.state_ids, self.active = columns
+        self.cities = bytes(view[:names_size]).decode().split("\n")
+        self.states = bytes(view[names_size : names_size + states_size]).decode().split("\n")
+        if len(view) != names_size + states_size:
+            raise ValueError("a packed ZIP table of the wrong size")
+
+
+def _pack() -> bytes:
+    """The package's rows with a usable latitude and longitude, packed for ``ZipTable``."""
+    import zipcodes  # noqa: PLC0415 - only the child process loads the package's table
+
+    zips, lats, lons = array("i"), array("d"), array("d")
+    city_ids, state_ids, active = array("I"), array("B"), array("B")
+    cities: dict[str, int] = {}
+    states: dict[str, int] = {}
+    for row in zipcodes.list_all():
         try:
             lat, lon = float(row["lat"]), float(row["long"])
         except (TypeError, ValueError):
             continue
-        return Place(f"{zip_code} ({row['city']}, {row['state']})", lat, lon, row["state"])
-    return None
+        zips.append(int(row["zip_code"]))
+        lats.append(lat)
+        lons.append(lon)
+        city_ids.append(cities.setdefault(row["city"], len(cities)))
+        state_ids.append(states.setdefault(row["state"], len(states)))
+        active.append(1 if row.get("active", True) else 0)
+    names = "\n".join(cities).encode()
+    codes = "\n".join(states).encode()
+    columns = b"".join(c.tobytes() for c in (zips, lats, lons, city_ids, state_ids, active))
+    return _MAGIC + _HEADER.pack(len(zips), len(names), len(codes)) + columns + names + codes
 
 
 _lock = threading.Lock()
+_table: _ZipTable | None = None
 _cities_by_state: dict[str, dict[str, Place]] = {}
+
+
+def _zip_table() -> _ZipTable:
+    """The packed ZIP codes, read from ``var/`` (packed there by a child process the first
+    time, so this process never loads the package's own table)."""
+    global _table  # noqa: PLW0603 - loaded once per process, on first use
+    if _table is None:
+        with _lock:
+            if _table is None:
+                _table = _load_table()
+    return _table
+
+
+def _load_table() -> _ZipTable:
+    version = importlib.metadata.version("zipcodes")
+    path = Path(settings.BASE_DIR) / "var" / f"zipcodes-{version}.packed"
+    try:
+        return _ZipTable(path.read_bytes())
+    except (OSError, ValueError):
+        pass
+    data = subprocess.run(
+        [sys.executable, "-I", __file__], capture_output=True, check=True, timeout=120
+    ).stdout
+    table = _ZipTable(data)
+    try:  # Kept for the next process; a read-only folder only costs the next one a rebuild.
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as part:
+            part.write(data)
+        os.replace(part.name, path)
+    except OSError:
+        pass
+    return table
+
+
+@functools.lru_cache(maxsize=4096)
+def _zip_place(zip_code: str) -> Place | None:
+    table = _zip_table()
+    number = int(zip_code)
+    i = bisect.bisect_left(table.zips, number)
+    if i == len(table.zips) or table.zips[i] != number:
+        return None
+    city, state = table.cities[table.city_ids[i]], table.states[table.state_ids[i]]
+    return Place(f"{zip_code} ({city}, {state})", table.lats[i], table.lons[i], state)
 
 
 def _cities(state: str) -> dict[str, Place]:
@@ -119,21 +222,21 @@ def _cities(state: str) -> dict[str, Place]:
     cities = _cities_by_state.get(state)
     if cities is not None:
         return cities
+    table = _zip_table()  # before the lock, which loading the table takes too
     with _lock:
         if state not in _cities_by_state:
             points: dict[str, list[tuple[float, float]]] = {}
             names: dict[str, str] = {}
-            for row in zipcodes.filter_by(state=state):
+            state_id = table.states.index(state) if state in table.states else -1
+            for i, found_state in enumerate(table.state_ids):
                 # Retired ZIP codes still resolve on their own, but do not pull a city's centre.
-                if not row.get("active", True):
+                if found_state != state_id or not table.active[i]:
                     continue
-                try:
-                    lat, lon = float(row["lat"]), float(row["long"])
-                except (TypeError, ValueError):
-                    continue
-                key = _normalise_city(row["city"])
+                lat, lon = table.lats[i], table.lons[i]
+                city = table.cities[table.city_ids[i]]
+                key = _normalise_city(city)
                 points.setdefault(key, []).append((lat, lon))
-                names.setdefault(key, row["city"])
+                names.setdefault(key, city)
             _cities_by_state[state] = {
                 key: Place(
                     f"{names[key]}, {state}",
@@ -192,15 +295,15 @@ def _same_name_in_states(city: str) -> list[Place]:
     names: dict[str, str] = {}
     # The package spells cities in title case and "Saint" in full ("Saint Louis").
     name = re.sub(r"^(st\.?|saint)\s", "saint ", city.strip().lower())
-    for row in zipcodes.filter_by(city=" ".join(word.capitalize() for word in name.split())):
-        if not row.get("active", True):
+    table = _zip_table()
+    wanted = " ".join(word.capitalize() for word in name.split())
+    city_id = table.cities.index(wanted) if wanted in table.cities else -1
+    for i, found_city in enumerate(table.city_ids):
+        if found_city != city_id or not table.active[i]:
             continue
-        try:
-            lat, lon = float(row["lat"]), float(row["long"])
-        except (TypeError, ValueError):
-            continue
-        points.setdefault(row["state"], []).append((lat, lon))
-        names.setdefault(row["state"], row["city"])
+        state = table.states[table.state_ids[i]]
+        points.setdefault(state, []).append((table.lats[i], table.lons[i]))
+        names.setdefault(state, wanted)
     return [
         Place(
             f"{names[state]}, {state}",
@@ -293,3 +396,8 @@ def bounding_box(lat: float, lon: float, miles: float) -> BoundingBox:
     if dlon >= 180 or lon - dlon < -180 or lon + dlon > 180:
         return BoundingBox(min_lat, max_lat, -180.0, 180.0)
     return BoundingBox(min_lat, max_lat, lon - dlon, lon + dlon)
+
+
+if __name__ == "__main__":
+    # The child process _load_table() runs: the packed table on standard output.
+    sys.stdout.buffer.write(_pack())
