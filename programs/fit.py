@@ -43,7 +43,7 @@ from programs.models import (
     Program,
     StaffRole,
 )
-from programs.models.choices import WEEKDAY_ABBR
+from programs.models.choices import ANSWER_SYMBOLS, WEEKDAY_ABBR
 from programs.wording import weekday_abbr
 
 MATCHES, MIGHT_FIT, DOES_NOT_FIT = 0, 1, 2
@@ -522,7 +522,7 @@ class Reason:
 
     @property
     def symbol(self) -> str:
-        return _SYMBOLS[self.state]
+        return ANSWER_SYMBOLS[self.tone]
 
     @property
     def said(self) -> str:
@@ -532,9 +532,6 @@ class Reason:
         if self.state == 0:
             return pgettext("a program's answer to what you asked", "no")
         return gettext("not reported - ask")
-
-
-_SYMBOLS = {1: "✓", 0: "✗", None: "?"}
 
 
 def reasons(program, chosen: list[Chosen]) -> list[Reason]:

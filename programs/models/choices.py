@@ -9,6 +9,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 NOT_REPORTED_LABEL = _("Not reported - ask at intake")
+# How an answer is marked beside its words (never by colour alone): the ``fact`` tag and a
+# card's answers to the criteria asked (``fit.Reason``).
+ANSWER_SYMBOLS = {"yes": "✓", "no": "✗", "unknown": "?"}
 
 
 class Source(models.TextChoices):

@@ -64,17 +64,21 @@ def hreflang_links(context):
 # about forty of them.
 
 
+def _in_english() -> bool:
+    return translation.get_language() == "en"
+
+
 @register.simple_tag
 def lang_en() -> str:
     """`` lang="en"`` on a page not in English, nothing on an English one:
     ``<h1{% lang_en %}>{{ program.name }}</h1>``."""
-    return "" if translation.get_language() == "en" else mark_safe(' lang="en"')
+    return "" if _in_english() else mark_safe(' lang="en"')
 
 
 @register.simple_tag
 def en(text) -> str:
     """Listing text as written, in a ``<span lang="en">`` on a page not in English:
     ``{% en facility.name %}``."""
-    if translation.get_language() == "en":
+    if _in_english():
         return conditional_escape(text)
     return format_html('<span lang="en">{}</span>', text)

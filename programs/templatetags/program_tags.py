@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from programs import facts
+from programs.models.choices import ANSWER_SYMBOLS, NOT_REPORTED_LABEL
 from programs.wording import clock_text
 
 register = template.Library()
@@ -28,14 +29,14 @@ def fact(value):
     A tag rather than an included template: a results page shows about a hundred of them, and
     an include costs ten times as much to draw."""
     if value is None or value == "":
-        state, symbol, text = "unknown", "?", gettext("Not reported - ask at intake")
+        tone, text = "unknown", NOT_REPORTED_LABEL
     elif value is True:
-        state, symbol, text = "yes", "✓", gettext("Yes")
+        tone, text = "yes", gettext("Yes")
     elif value is False:
-        state, symbol, text = "no", "✗", gettext("No")
+        tone, text = "no", gettext("No")
     else:
         return mark_safe(f'<span class="fact">{conditional_escape(localize(value))}</span>')
     return mark_safe(
-        f'<span class="fact fact--{state}"><span aria-hidden="true">{symbol}</span> '
+        f'<span class="fact fact--{tone}"><span aria-hidden="true">{ANSWER_SYMBOLS[tone]}</span> '
         f"{conditional_escape(text)}</span>"
     )
